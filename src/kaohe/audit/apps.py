@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class AuditConfig(AppConfig):
+    name = "kaohe.audit"
+    label = "audit"
+    verbose_name = "Audit"
+
+    def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
+        from kaohe.audit.guard import install_sqlite_guard
+
+        connection_created.connect(install_sqlite_guard)

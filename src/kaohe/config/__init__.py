@@ -1,0 +1,1 @@
+"""Project configuration: settings, URLs, the Celery app, the API root."""

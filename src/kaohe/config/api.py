@@ -1,0 +1,55 @@
+"""The JSON API root (django-ninja): OpenAPI at /api/openapi.json, docs at /api/docs.
+
+Auth: the browser session (with CSRF) or a bearer token for integrators. Errors are 4xx with a
+`detail` that says what is wrong; never a 5xx for bad input.
+"""
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+from ninja.security import HttpBearer, django_auth
+
+from kaohe.accounts.services import api_token_user
+from kaohe.core.errors import ApplicationError
+from kaohe.org.api import router as org_router
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> object | None:
+        user = api_token_user(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="Kaohe API",
+    version="1",
+    description="Civil-servant performance appraisal (公务员绩效考核). Every list is scoped to the caller.",
+    auth=[django_auth, TokenAuth()],
+    urls_namespace="api",
+)
+api.add_router("/org/", org_router)
+
+
+@api.exception_handler(ApplicationError)
+def application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
+    body: dict[str, object] = {"detail": exc.message}
+    if exc.field:
+        body["field"] = exc.field
+    return api.create_response(request, body, status=exc.status)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    problems = [
+        {"field": ".".join(str(p) for p in e.get("loc", [])[1:]), "message": e.get("msg", "")} for e in exc.errors
+    ]
+    return api.create_response(request, {"detail": "Invalid request", "errors": problems}, status=422)
+
+
+@api.exception_handler(AuthenticationError)
+def authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(
+        request, {"detail": "Log in, or send an API token as 'Authorization: Bearer <token>'."}, status=401
+    )

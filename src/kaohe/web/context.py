@@ -1,0 +1,40 @@
+"""Template context: the navigation a role may see, computed once per request."""
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from kaohe.accounts.roles import PEOPLE_READER_ROLES, Role
+from kaohe.accounts.scope import Scope, scope_for
+
+
+@dataclass(frozen=True)
+class NavItem:
+    url_name: str
+    label: str | Promise
+
+
+def request_scope(request: HttpRequest) -> Scope:
+    cached = getattr(request, "_kaohe_scope", None)
+    if cached is None:
+        cached = scope_for(request.user)  # type: ignore[arg-type]
+        request._kaohe_scope = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def nav_items(scope: Scope) -> list[NavItem]:
+    items = [NavItem("web:home", _("To do"))]
+    if scope.has(*PEOPLE_READER_ROLES):
+        items += [NavItem("web:unit_tree", _("Units")), NavItem("web:people", _("People"))]
+    if scope.has(Role.CIVIL_SERVANT) and scope.own_person_id:
+        items.append(NavItem("web:my_record", _("My record")))
+    return items
+
+
+def navigation(request: HttpRequest) -> dict[str, object]:
+    if not request.user.is_authenticated:
+        return {}
+    scope = request_scope(request)
+    return {"nav_items": nav_items(scope), "user_roles": sorted(str(Role(r).label) for r in scope.roles)}

@@ -1,0 +1,33 @@
+"""Turns service errors raised in page views into a page with the reason and the right 4xx."""
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_noop
+
+from kaohe.audit import context
+from kaohe.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
+from kaohe.core.middleware import client_ip
+
+
+class ApplicationErrorMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = context.current.set(
+            context.AuditContext(ip=client_ip(request), request_id=getattr(request, "request_id", ""))
+        )
+        try:
+            return self.get_response(request)
+        finally:
+            context.current.reset(token)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, ApplicationError):
+            return None
+        titles = {NotFoundError: gettext_noop("Not found"), PermissionDeniedError: gettext_noop("Not allowed")}
+        title = titles.get(type(exception), gettext_noop("Cannot do that"))
+        return render(request, "web/error.html", {"title": title, "message": exception.message},
+                      status=exception.status)
