@@ -12,7 +12,7 @@ cat <<MSG
   Kaohe (考核) is running: http://127.0.0.1:${PORT}
   Demo logins (password Kaohe-Demo-2026):
     office     appraisal office (考核办), whole city
-    leader     supervisor (主管领导) of 江州市市场监督管理局
+    leader     supervisor (主管领导) of one city bureau
     staff      civil servant (公务员), own record
     committee  appraisal committee (考核委员会)
     inspector  discipline inspection (纪检监察)

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from kaohe.accounts.models import User
@@ -62,10 +63,14 @@ class Command(BaseCommand):
 
 
 def create_demo_logins(city: DemoCity) -> None:
-    unit = next(u for u in city.units if u.category == "law_enforcement")
+    unit = (
+        Unit.objects.filter(pk__in=[u.pk for u in city.units], category="law_enforcement", level="city")
+        .annotate(headcount=Count("people")).order_by("-headcount", "code").first()
+    )
+    assert unit is not None
     head = CivilServant.objects.filter(unit=unit, position__is_leading=True).order_by("id").first()
-    staff = CivilServant.objects.filter(unit=unit, position__is_leading=False, probation_end__isnull=True
-                                        ).order_by("id").first()
+    colleagues = CivilServant.objects.exclude(pk=head.pk if head else None).order_by("id")
+    staff = colleagues.filter(unit=unit).first() or colleagues.first()
     with transaction.atomic():
         for username, role, display, scope in DEMO_LOGINS:
             person = head if username == "leader" else staff if username == "staff" else None
