@@ -118,3 +118,24 @@ def test_civil_servant_navigation_has_no_directory(client, city):
 
     assert reverse("web:my_record") in page
     assert reverse("web:people") not in page
+
+
+def test_a_user_creates_a_token_sees_it_once_and_it_works_on_the_api(client, office):
+    client.force_login(office)
+
+    page = client.post(reverse("web:tokens"), {"name": "HR system"}).content.decode()
+    key = re.search(r'data-testid="new-key">([^<]+)<', page).group(1)
+
+    assert key.startswith("kh_")
+    assert key not in client.get(reverse("web:tokens")).content.decode()
+    client.logout()
+    assert client.get("/api/org/people", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 200
+
+
+def test_a_token_without_a_name_is_refused_with_the_reason(client, office):
+    client.force_login(office)
+
+    response = client.post(reverse("web:tokens"), {"name": "  "})
+
+    assert response.status_code == 400
+    assert "用途" in response.content.decode()

@@ -1,10 +1,10 @@
 """Writes of the organisation. Each checks the actor's scope, validates, writes and audits."""
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from kaohe.accounts.models import User
@@ -15,9 +15,21 @@ from kaohe.core.crypto import provider
 from kaohe.core.errors import ApplicationError, PermissionDeniedError
 from kaohe.org.choices import SANCTION_MONTHS, PersonStatus, SanctionKind
 from kaohe.org.idcard import validate_id_number
-from kaohe.org.models import CivilServant, Department, Position, Posting, Sanction, Unit
+from kaohe.org.models import (
+    Accountability,
+    CivilServant,
+    Department,
+    Investigation,
+    Leave,
+    Position,
+    Posting,
+    ProtectedState,
+    Sanction,
+    Unit,
+)
 from kaohe.org.pinyin import pinyin_keys
 
+R = TypeVar("R", bound=models.Model)
 ID_CONTEXT = "org.civilservant.id_number"
 PHONE_CONTEXT = "org.civilservant.phone"
 
@@ -148,12 +160,46 @@ def person_set_status(*, actor: User | None, person: CivilServant, status: str) 
 
 def sanction_record(*, actor: User | None, person: CivilServant, kind: str, start_date: dt.date,
                     reason: str = "") -> Sanction:
-    require_office_over(actor, person.unit)
     if kind not in SANCTION_MONTHS:
         raise ApplicationError(_("Unknown sanction %(kind)s.") % {"kind": kind}, field="kind")
+    record = Sanction(person=person, kind=kind, start_date=start_date, months=SANCTION_MONTHS[SanctionKind(kind)],
+                      reason=reason)
+    return _record(actor, person, record, "org.sanction.record", {"kind": kind, "start_date": start_date.isoformat()})
+
+
+def _record(actor: User | None, person: CivilServant, record: R, action: str, detail: dict[str, Any]) -> R:
+    """Validate and save one personnel record of `person`, audited."""
+    require_office_over(actor, person.unit)
+    _full_clean(record)
     with transaction.atomic():
-        sanction = Sanction.objects.create(person=person, kind=kind, start_date=start_date,
-                                           months=SANCTION_MONTHS[SanctionKind(kind)], reason=reason)
-        audit_append(actor=actor, action="org.sanction.record", object_type="person", object_id=person.pk,
-                     detail={"kind": kind, "start_date": start_date.isoformat()})
-    return sanction
+        record.save()
+        audit_append(actor=actor, action=action, object_type="person", object_id=person.pk, detail=detail)
+    return record
+
+
+def accountability_record(*, actor: User | None, person: CivilServant, kind: str, date: dt.date,
+                          reason: str = "") -> Accountability:
+    record = Accountability(person=person, kind=kind, date=date, reason=reason)
+    return _record(actor, person, record, "org.accountability.record", {"kind": kind, "date": date.isoformat()})
+
+
+def leave_record(*, actor: User | None, person: CivilServant, kind: str, start_date: dt.date, end_date: dt.date,
+                 days: int) -> Leave:
+    if end_date < start_date:
+        raise ApplicationError(_("The leave must end on or after its first day."), field="end_date")
+    record = Leave(person=person, kind=kind, start_date=start_date, end_date=end_date, days=days)
+    return _record(actor, person, record, "org.leave.record",
+                   {"kind": kind, "start_date": start_date.isoformat(), "days": days})
+
+
+def protected_state_record(*, actor: User | None, person: CivilServant, kind: str, start_date: dt.date,
+                           end_date: dt.date | None = None) -> ProtectedState:
+    record = ProtectedState(person=person, kind=kind, start_date=start_date, end_date=end_date)
+    return _record(actor, person, record, "org.protected_state.record",
+                   {"kind": kind, "start_date": start_date.isoformat()})
+
+
+def investigation_record(*, actor: User | None, person: CivilServant, start_date: dt.date,
+                         end_date: dt.date | None = None) -> Investigation:
+    record = Investigation(person=person, start_date=start_date, end_date=end_date)
+    return _record(actor, person, record, "org.investigation.record", {"start_date": start_date.isoformat()})

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kaohe.web.views import auth, jobs, org
+from kaohe.web.views import auth, jobs, org, tokens
 
 app_name = "web"
 
@@ -15,6 +15,8 @@ urlpatterns = [
     path("people/export/", org.people_export, name="people_export"),
     path("people/<int:person_id>/", org.person_detail, name="person_detail"),
     path("me/", org.my_record, name="my_record"),
+    path("tokens/", tokens.tokens, name="tokens"),
+    path("tokens/<int:token_id>/revoke/", tokens.token_revoke, name="token_revoke"),
     path("jobs/<int:job_id>/", jobs.job_detail, name="job_detail"),
     path("jobs/<int:job_id>/download/", jobs.job_download, name="job_download"),
 ]

@@ -67,9 +67,10 @@ def create_demo_logins(city: DemoCity) -> None:
         Unit.objects.filter(pk__in=[u.pk for u in city.units], category="law_enforcement", level="city")
         .annotate(headcount=Count("people")).order_by("-headcount", "code").first()
     )
-    assert unit is not None
+    if unit is None:
+        raise CommandError("The demo city has no city-level law-enforcement unit.")
     head = CivilServant.objects.filter(unit=unit, position__is_leading=True).order_by("id").first()
-    colleagues = CivilServant.objects.exclude(pk=head.pk if head else None).order_by("id")
+    colleagues = CivilServant.objects.exclude(pk=head.pk if head else 0).order_by("id")
     staff = colleagues.filter(unit=unit).first() or colleagues.first()
     with transaction.atomic():
         for username, role, display, scope in DEMO_LOGINS:
