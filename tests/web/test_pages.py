@@ -139,3 +139,11 @@ def test_a_token_without_a_name_is_refused_with_the_reason(client, office):
 
     assert response.status_code == 400
     assert "用途" in response.content.decode()
+
+
+def test_chinese_is_the_default_even_for_an_english_browser(client, office):
+    client.force_login(office)
+
+    page = client.get(reverse("web:home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+
+    assert "待我处理" in page

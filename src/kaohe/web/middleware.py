@@ -31,3 +31,14 @@ class ApplicationErrorMiddleware:
         title = titles.get(type(exception), gettext_noop("Cannot do that"))
         return render(request, "web/error.html", {"title": title, "message": exception.message},
                       status=exception.status)
+
+
+class ChineseFirstMiddleware:
+    """Chinese is the default whatever the browser asks; English only through the language switch."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)
