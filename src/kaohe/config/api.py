@@ -11,6 +11,8 @@ from ninja.security import HttpBearer, django_auth
 
 from kaohe.accounts.services import api_token_user
 from kaohe.core.errors import ApplicationError
+from kaohe.indicators.api import router as indicators_router
+from kaohe.indicators.problems import ProblemsError, problem_text
 from kaohe.org.api import router as org_router
 
 
@@ -30,6 +32,7 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/org/", org_router)
+api.add_router("/indicators/", indicators_router)
 
 
 @api.exception_handler(ApplicationError)
@@ -37,6 +40,8 @@ def application_error(request: HttpRequest, exc: ApplicationError) -> HttpRespon
     body: dict[str, object] = {"detail": exc.message}
     if exc.field:
         body["field"] = exc.field
+    if isinstance(exc, ProblemsError):
+        body["problems"] = [{"field": p.field, "code": p.code, "message": problem_text(p)} for p in exc.problems]
     return api.create_response(request, body, status=exc.status)
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kaohe.web.views import auth, jobs, org, tokens
+from kaohe.web.views import auth, indicators, jobs, org, tokens
 
 app_name = "web"
 
@@ -15,6 +15,17 @@ urlpatterns = [
     path("people/export/", org.people_export, name="people_export"),
     path("people/<int:person_id>/", org.person_detail, name="person_detail"),
     path("me/", org.my_record, name="my_record"),
+    path("library/", indicators.library, name="library"),
+    path("library/new/", indicators.indicator_edit, name="indicator_new"),
+    path("library/<int:indicator_id>/", indicators.indicator_edit, name="indicator_edit"),
+    path("library/<int:indicator_id>/retire/", indicators.indicator_retire, name="indicator_retire"),
+    path("library/preview/", indicators.rule_preview, name="rule_preview"),
+    path("library/diff/", indicators.library_diff, name="library_diff"),
+    path("schemes/", indicators.schemes, name="schemes"),
+    path("schemes/<int:scheme_id>/", indicators.scheme_edit, name="scheme_edit"),
+    path("schemes/<int:scheme_id>/check/", indicators.scheme_check, name="scheme_check"),
+    path("schemes/<int:scheme_id>/activate/", indicators.scheme_activate, name="scheme_activate"),
+    path("schemes/<int:scheme_id>/ahp/", indicators.scheme_ahp, name="scheme_ahp"),
     path("tokens/", tokens.tokens, name="tokens"),
     path("tokens/<int:token_id>/revoke/", tokens.token_revoke, name="token_revoke"),
     path("jobs/<int:job_id>/", jobs.job_detail, name="job_detail"),

@@ -29,6 +29,8 @@ INSTALLED_APPS = [
     "kaohe.audit",
     "kaohe.accounts",
     "kaohe.org",
+    "kaohe.indicators",
+    "kaohe.demo",
     "kaohe.web",
 ]
 

@@ -12,7 +12,8 @@ from django.utils import timezone
 from kaohe.accounts.models import User
 from kaohe.accounts.roles import Role
 from kaohe.accounts.services import role_assign, user_create
-from kaohe.org.demo import DemoCity, build_demo_city
+from kaohe.indicators.services import default_content_load
+from kaohe.demo.city import DemoCity, build_demo_city
 from kaohe.org.models import CivilServant, Unit
 
 DEMO_PASSWORD = "Kaohe-Demo-2026"  # noqa: S105  (demo logins only, printed by `make run`)
@@ -52,6 +53,7 @@ class Command(BaseCommand):
         city = build_demo_city(people=options["people"], seed=options["seed"], today=today,
                                progress=self._progress)
         create_demo_logins(city)
+        default_content_load(actor=None, year=today.year)
         self.stdout.write(
             f"\nDemo city {city.root.name}: {len(city.units)} units, {city.people} people "
             f"in {time.perf_counter() - started:.1f} s."

@@ -6,7 +6,7 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 
 from kaohe.accounts.models import User
-from kaohe.org.management.commands.seed_demo import DEMO_LOGINS, DEMO_PASSWORD
+from kaohe.demo.management.commands.seed_demo import DEMO_LOGINS, DEMO_PASSWORD
 from kaohe.org.models import CivilServant, Unit
 from kaohe.org.selectors import people_visible
 

@@ -24,7 +24,7 @@ from kaohe.org.choices import (
     SanctionKind,
     UnitCategory,
 )
-from kaohe.org.demo_names import (
+from kaohe.demo.names import (
     CITY,
     COUNTIES,
     DEPARTMENT_UNITS,
@@ -250,6 +250,6 @@ def build_demo_city(*, people: int, seed: int, today: dt.date,
             if progress:
                 progress(len(created), people)
         _records(rng, created, today.year)
-        audit_append(actor=None, action="org.demo.load", object_type="unit", object_id=units[0].pk,
+        audit_append(actor=None, action="demo.city.load", object_type="unit", object_id=units[0].pk,
                      detail={"people": people, "seed": seed, "units": len(units)})
     return DemoCity(root=units[0], units=units, people=len(created))
