@@ -27,7 +27,7 @@ def _database_url() -> str:
 
 
 @contextmanager
-def celery_worker() -> Iterator[subprocess.Popen]:
+def celery_worker(**extra_env: str) -> Iterator[subprocess.Popen]:
     """Start a worker on a queue of its own; tasks sent from this process go to that queue."""
     queue = f"kaohe-test-{uuid.uuid4().hex[:8]}"
     env = {
@@ -37,6 +37,7 @@ def celery_worker() -> Iterator[subprocess.Popen]:
         "REDIS_URL": REDIS_URL,
         "KAOHE_KEY_FILE": settings.KAOHE_KEY_FILE,
         "KAOHE_TEST_DIR": settings.KAOHE_TEST_DIR,
+        **extra_env,
     }
     log = Path(settings.KAOHE_TEST_DIR) / f"{queue}.log"
     with log.open("w") as out:

@@ -157,3 +157,16 @@ INDICATOR_FIELDS = (
 
 def indicator_fields(indicator: Indicator) -> dict[str, Any]:
     return {name: _json(getattr(indicator, name)) for name in INDICATOR_FIELDS}
+
+
+def indicator_spec_from_snapshot(row: Mapping[str, Any]) -> engine.IndicatorSpec:
+    """An indicator of a frozen snapshot (rules were validated when the scheme was put in use)."""
+    rule = rule_from_dict(row["rule_kind"], row["rule_params"])
+    if isinstance(rule, list):
+        raise ValueError(f"Snapshot rule of {row['code']} is invalid: {[p.code for p in rule]}")
+    target = row.get("target")
+    return engine.IndicatorSpec(
+        code=row["code"], name_zh=row["name_zh"], name_en=row["name_en"], dimension=row["dimension"],
+        kind=row["kind"], source=row["source"], weight=Decimal(str(row["weight"])), rule=rule, core=row["core"],
+        unit=row["unit"], target=None if target is None else Decimal(str(target)), direction=row["direction"],
+    )

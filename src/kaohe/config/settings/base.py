@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "kaohe.accounts",
     "kaohe.org",
     "kaohe.indicators",
+    "kaohe.collection",
+    "kaohe.appraisal",
     "kaohe.demo",
     "kaohe.web",
 ]

@@ -29,3 +29,4 @@ STORAGES = {
 STATIC_ROOT = Path(KAOHE_TEST_DIR) / "static"
 os.makedirs(STATIC_ROOT, exist_ok=True)
 WHITENOISE_USE_FINDERS = True
+KAOHE_FAULT_SCORING_PAUSE = env.float("KAOHE_FAULT_SCORING_PAUSE", default=0)

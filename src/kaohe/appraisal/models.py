@@ -1,0 +1,164 @@
+"""Appraisal cycles, quarterly grades, grade history, quota raises, scoring runs and their results."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from kaohe.core.models import Job
+from kaohe.org.models import CivilServant, Unit
+
+
+class CycleStatus(models.TextChoices):
+    OPEN = "open", "open"
+    CLOSED = "closed", "closed"
+
+
+class Cycle(models.Model):
+    """An appraisal year for a set of units (the subtree of `root`), with the schemes frozen at opening.
+
+    `schemes` maps a scheme category to the scheme snapshot (`indicators.adapter.snapshot`).
+    """
+
+    name = models.CharField(max_length=100)
+    year = models.PositiveSmallIntegerField()
+    root = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=16, choices=CycleStatus.choices, default=CycleStatus.OPEN)
+    schemes = models.JSONField(default=dict)
+    opened_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class QuarterGrade(models.Model):
+    """A 平时 quarter's grade given by the supervisor: 1 好, 2 较好, 3 一般, 4 较差."""
+
+    person = models.ForeignKey(CivilServant, on_delete=models.CASCADE, related_name="quarter_grades")
+    year = models.PositiveSmallIntegerField()
+    quarter = models.PositiveSmallIntegerField()
+    grade = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "year", "quarter"], name="quarter_grade_unique"),
+            models.CheckConstraint(condition=Q(grade__gte=1, grade__lte=4), name="quarter_grade_1_to_4"),
+            models.CheckConstraint(condition=Q(quarter__gte=1, quarter__lte=4), name="quarter_1_to_4"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.year}Q{self.quarter}={self.grade}"
+
+
+class AnnualGrade(models.Model):
+    """The decided grade of a year (1 优秀 … 4 不称职; 0 with a non-grade code), and the credit toward
+    the next pay step and 级别 carried after that year."""
+
+    person = models.ForeignKey(CivilServant, on_delete=models.CASCADE, related_name="annual_grades")
+    year = models.PositiveSmallIntegerField()
+    grade = models.PositiveSmallIntegerField()
+    non_grade = models.CharField(max_length=2, blank=True)
+    step_credit_after = models.PositiveSmallIntegerField(default=0)
+    level_credit_after = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "year"], name="annual_grade_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.year}={self.grade}{self.non_grade}"
+
+
+class QuotaRaise(models.Model):
+    """Extra 优秀 places for one appraisal group and pool, granted by a recorded approval."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="quota_raises")
+    group = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    pool = models.PositiveSmallIntegerField(default=0)
+    extra = models.PositiveSmallIntegerField()
+    approval_reference = models.CharField(max_length=100)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    approved_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["cycle", "group", "pool"], name="quota_raise_unique")]
+
+    def __str__(self) -> str:
+        return f"+{self.extra} {self.group_id}/{self.pool}"
+
+
+class RunStatus(models.TextChoices):
+    RUNNING = "running", "running"
+    SUCCEEDED = "succeeded", "succeeded"
+    FAILED = "failed", "failed"
+
+
+class ScoringRun(models.Model):
+    """One scoring of a cycle. Results are written atomically with the run turning current, so a
+    crash leaves the previous version current. `floor_run` is the run an appeal re-run may not worsen."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="runs")
+    version = models.PositiveIntegerField()
+    status = models.CharField(max_length=16, choices=RunStatus.choices, default=RunStatus.RUNNING)
+    is_current = models.BooleanField(default=False)
+    job = models.ForeignKey(Job, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    reason = models.CharField(max_length=200, blank=True)
+    floor_run = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    floor_people = models.JSONField(default=list, blank=True)
+    people = models.PositiveIntegerField(default=0)
+    input_digest = models.CharField(max_length=64, blank=True)
+    snapshot_file = models.CharField(max_length=255, blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["cycle_id", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "version"], name="run_unique_version"),
+            models.UniqueConstraint(fields=["cycle"], condition=Q(is_current=True), name="run_one_current"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cycle_id} v{self.version}"
+
+
+class RunResult(models.Model):
+    """One person's result in a run: scores, grade, quota rank, gates, bonus and consequences.
+
+    `gates` and `consequences` are bit sets (see `appraisal.results`); indicator scores and the
+    explanation are rebuilt on demand from the run's snapshot of its inputs.
+    """
+
+    run = models.ForeignKey(ScoringRun, on_delete=models.CASCADE, related_name="results")
+    person = models.ForeignKey(CivilServant, on_delete=models.CASCADE, related_name="+")
+    group = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    pool = models.PositiveSmallIntegerField()
+    category = models.CharField(max_length=16)
+    composite = models.FloatField(null=True)
+    annual = models.FloatField(null=True)
+    regular = models.FloatField(null=True)
+    special = models.FloatField(null=True)
+    dim_de = models.FloatField(null=True)
+    dim_neng = models.FloatField(null=True)
+    dim_qin = models.FloatField(null=True)
+    dim_ji = models.FloatField(null=True)
+    dim_lian = models.FloatField(null=True)
+    non_grade = models.PositiveSmallIntegerField()
+    grade = models.PositiveSmallIntegerField()
+    rank = models.PositiveIntegerField()
+    pool_quota = models.PositiveIntegerField()
+    pool_participants = models.PositiveIntegerField()
+    tie_break = models.SmallIntegerField()
+    gates = models.PositiveIntegerField()
+    consequences = models.PositiveIntegerField()
+    bonus_factor = models.FloatField(null=True)
+    promotion_freeze_months = models.PositiveSmallIntegerField()
+    step_credit_after = models.PositiveSmallIntegerField()
+    level_credit_after = models.PositiveSmallIntegerField()
+    weakest_dimension = models.SmallIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["run", "person"], name="run_result_unique")]
+        indexes = [models.Index(fields=["run", "group", "grade"])]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}:{self.person_id} {self.grade}"

@@ -1,0 +1,232 @@
+"""The engine adapter for scoring runs: rows → engine inputs per scheme category → result rows.
+
+A cycle's people are split by scheme category (the engine scores one scheme at a time; quotas
+never cross an appraisal group, and a group — the unit — has one scheme). Each partition reads the
+wide value sheet (one row a person), the year's personnel records, and quota raises.
+"""
+
+import datetime as dt
+import io
+import json
+from collections import defaultdict
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+import numpy as np
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+
+from kaohe.appraisal.models import Cycle, QuotaRaise
+from kaohe.collection.sheets import AGGREGATES, SheetMatrix, sheet_matrix
+from kaohe.core.calendar import work_calendar
+from kaohe.engine import scheme as engine
+from kaohe.engine.cohort import Cohort
+from kaohe.indicators.adapter import indicator_spec_from_snapshot, scheme_settings
+from kaohe.org.choices import Level
+from kaohe.org.models import Accountability, CivilServant, Investigation, Leave, ProtectedState, Sanction
+
+SATISFACTION_SAMPLE_MIN = 100  # ratings a quarter before satisfaction counts as measured (DOMAIN.md)
+UPPER_POOL_LEVELS = ("inspector_1", "inspector_2", "researcher_1", "researcher_2", "researcher_3", "researcher_4")
+HEAVY_SANCTIONS = ("demerit", "major_demerit", "demotion", "removal")
+
+
+def scheme_category(level: str, category: str) -> str:
+    """Townships use the 县乡基层 scheme; other units the scheme of their category."""
+    return "grassroots" if level == Level.TOWNSHIP else (category or "general")
+
+
+@dataclass(frozen=True)
+class Partition:
+    category: str
+    scheme: engine.Scheme
+    cohort: Cohort
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    person_id: int
+    unit_id: int
+    category: str
+    post_level: str
+    difficulty: float
+    probation_end: dt.date | None
+
+
+def cycle_people(cycle: Cycle) -> list[PersonRow]:
+    rows = CivilServant.objects.filter(unit__path__startswith=cycle.root.path, status="active").order_by("id")
+    return [
+        PersonRow(pid, unit, scheme_category(level, category), post, float(diff or 1), probation)
+        for pid, unit, level, category, post, diff, probation in rows.values_list(
+            "id", "unit_id", "unit__level", "unit__category", "post_level", "position__difficulty", "probation_end")
+    ]
+
+
+def engine_scheme_from_snapshot(snapshot: dict[str, Any]) -> engine.Scheme:
+    specs = tuple(indicator_spec_from_snapshot(row) for row in snapshot["indicators"])
+    return scheme_settings(snapshot["profile"], snapshot["settings"], snapshot["dimension_weights"], specs)
+
+
+@dataclass(frozen=True)
+class States:
+    """Per-person flags and numbers of the year from the personnel records."""
+
+    warning: set[int]
+    heavy: set[int]
+    accountability: set[int]
+    investigation: set[int]
+    protected: set[int]
+    leave_days: dict[int, int]
+    sanction_months: dict[int, int]
+
+
+def year_states(root_path: str, year: int, as_of: dt.date) -> States:
+    """Records of the people under `root_path` (few rows: records are rare; no IN list of everyone)."""
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    under = {"person__unit__path__startswith": root_path}
+    sanctions = Sanction.objects.filter(**under, start_date__lte=as_of).values_list(
+        "person_id", "kind", "start_date", "months")
+    warning: set[int] = set()
+    heavy: set[int] = set()
+    months: dict[int, int] = defaultdict(int)
+    for pid, kind, begun, length in sanctions:
+        active = _add_months(begun, length) > as_of
+        if kind == "warning" and start <= begun <= end:
+            warning.add(pid)
+        if kind in HEAVY_SANCTIONS and active:
+            heavy.add(pid)
+        if active:
+            months[pid] = max(months[pid], length)
+    leave: dict[int, int] = defaultdict(int)
+    for pid, days in Leave.objects.filter(**under, start_date__gte=start, start_date__lte=end
+                                          ).values_list("person_id", "days"):
+        leave[pid] += days
+    open_on = {"start_date__lte": as_of}
+    return States(
+        warning=warning, heavy=heavy, sanction_months=dict(months), leave_days=dict(leave),
+        accountability=set(Accountability.objects.filter(**under, date__gte=start, date__lte=end)
+                           .values_list("person_id", flat=True)),
+        investigation=set(Investigation.objects.filter(**under, **open_on).exclude(end_date__lt=as_of)
+                          .values_list("person_id", flat=True)),
+        protected=set(ProtectedState.objects.filter(**under, **open_on).exclude(end_date__lt=as_of)
+                      .values_list("person_id", flat=True)),
+    )
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    return dt.date(day.year + month // 12, month % 12 + 1, min(day.day, 28))
+
+
+def build_partitions(cycle: Cycle, as_of: dt.date) -> list[Partition]:
+    people = cycle_people(cycle)
+    sheets = sheet_matrix(cycle.year, root_path=cycle.root.path)
+    states = year_states(cycle.root.path, cycle.year, as_of)
+    raises = {(g, p): e for g, p, e in QuotaRaise.objects.filter(cycle=cycle).values_list("group_id", "pool", "extra")}
+    working_days = work_calendar().working_days(dt.date(cycle.year, 1, 1), dt.date(cycle.year, 12, 31))
+    by_category: dict[str, list[PersonRow]] = defaultdict(list)
+    for person in people:
+        by_category[person.category].append(person)
+    partitions = []
+    for category, rows in sorted(by_category.items()):
+        if category not in cycle.schemes:
+            continue
+        scheme = engine_scheme_from_snapshot(cycle.schemes[category])
+        ids = np.array([r.person_id for r in rows], dtype=np.int64)
+        cohort = _cohort(scheme, rows, sheets.rows_for(ids), states, raises, working_days, as_of)
+        partitions.append(Partition(category, scheme, cohort))
+    return partitions
+
+
+def _cohort(scheme: engine.Scheme, rows: list[PersonRow], sheet: SheetMatrix, states: States,
+            raises: dict[tuple[int, int], int], working_days: int, as_of: dt.date) -> Cohort:
+    """The engine's columns for one partition, taken from the sheets column by column."""
+    ids = sheet.person_ids
+    pooled = scheme.quota.per_post_level_pool
+    pools = [(1 if r.post_level in UPPER_POOL_LEVELS else 2) if pooled else 0 for r in rows]
+    raters = {agg: np.column_stack([sheet.column(f"r.{role}.{agg}") for role in scheme.rater_roles])
+              for agg in AGGREGATES}
+    return Cohort(
+        person_ids=ids,
+        group_ids=np.array([r.unit_id for r in rows], dtype=np.int64),
+        pool_ids=np.array(pools, dtype=np.int64),
+        values=np.column_stack([sheet.column(spec.code) for spec in scheme.indicators]),
+        quarter_grades=_ints(np.column_stack([sheet.column(f"q{q}") for q in range(1, 5)]), np.int8),
+        special_scores=sheet.column("special"),
+        rater_count=np.nan_to_num(raters["count"]), rater_sum=np.nan_to_num(raters["total"]),
+        rater_min=raters["minimum"], rater_max=raters["maximum"],
+        satisfaction=_satisfaction(scheme, sheet),
+        veto=np.zeros(ids.shape[0], dtype=bool),
+        warning_this_year=_flags(ids, states.warning),
+        accountability_this_year=_flags(ids, states.accountability),
+        demerit_or_heavier_active=_flags(ids, states.heavy),
+        under_investigation=_flags(ids, states.investigation),
+        on_probation=np.array([bool(r.probation_end and r.probation_end > as_of) for r in rows], dtype=bool),
+        leave_days=_lookup(ids, states.leave_days),
+        working_days=working_days,
+        protected=_flags(ids, states.protected),
+        history=_ints(np.column_stack([sheet.column(f"h{h}") for h in range(1, 6)]), np.int8),
+        step_credit_years=_ints(sheet.column("step"), np.int64),
+        level_credit_years=_ints(sheet.column("level"), np.int64),
+        sanction_months=_lookup(ids, states.sanction_months),
+        difficulty=np.array([r.difficulty for r in rows], dtype=np.float64),
+        quota_raises=dict(raises),
+        as_of=as_of,
+    )
+
+
+def _ints(values: np.ndarray, dtype: type) -> np.ndarray:
+    converted: np.ndarray = np.nan_to_num(values, nan=0).astype(dtype)
+    return converted
+
+
+def _lookup(ids: np.ndarray, mapping: dict[int, int]) -> np.ndarray:
+    return np.array([mapping.get(pid, 0) for pid in ids.tolist()], dtype=np.int64) if mapping else np.zeros(
+        ids.shape[0], dtype=np.int64)
+
+
+def _flags(ids: np.ndarray, members: set[int]) -> np.ndarray:
+    return np.isin(ids, np.fromiter(members, dtype=np.int64, count=len(members)))
+
+
+def _satisfaction(scheme: engine.Scheme, sheet: SheetMatrix) -> np.ndarray:
+    """The measured public satisfaction: the scheme's QR-rating indicator, NaN below the sample minimum."""
+    code = next((s.code for s in scheme.indicators if s.source == "qr_rating" and s.counted), None)
+    if code is None:
+        return np.full(sheet.person_ids.shape[0], np.nan)
+    measured = np.nan_to_num(sheet.column("sat_n")) >= SATISFACTION_SAMPLE_MIN
+    return np.where(measured, sheet.column(code), np.nan)
+
+
+COHORT_ARRAYS = tuple(f.name for f in fields(Cohort) if f.name not in ("working_days", "quota_raises", "as_of"))
+
+
+def snapshot_path(run_id: int, category: str) -> str:
+    return f"runs/{run_id}/{category}.npz"
+
+
+def save_snapshot(run_id: int, partitions: list[Partition]) -> None:
+    """Keep each partition's exact engine inputs, so a result can be explained later as it was scored."""
+    for part in partitions:
+        buffer = io.BytesIO()
+        arrays = {name: getattr(part.cohort, name) for name in COHORT_ARRAYS}
+        meta = {"working_days": part.cohort.working_days, "as_of": part.cohort.as_of.isoformat(),
+                "quota_raises": [[g, p, e] for (g, p), e in part.cohort.quota_raises.items()]}
+        np.savez(buffer, meta=np.array(json.dumps(meta)), **arrays)
+        path = snapshot_path(run_id, part.category)
+        if default_storage.exists(path):
+            default_storage.delete(path)
+        default_storage.save(path, ContentFile(buffer.getvalue()))
+
+
+def load_cohort(run_id: int, category: str) -> Cohort:
+    with default_storage.open(snapshot_path(run_id, category), "rb") as handle:
+        data = np.load(io.BytesIO(handle.read()), allow_pickle=False)
+        meta = json.loads(str(data["meta"]))
+        arrays = {name: data[name] for name in COHORT_ARRAYS}
+    return Cohort(**arrays, working_days=meta["working_days"], as_of=dt.date.fromisoformat(meta["as_of"]),
+                  quota_raises={(g, p): e for g, p, e in meta["quota_raises"]})
+
+
+def cohort_subset(cohort: Cohort, mask: np.ndarray) -> Cohort:
+    """The people of `mask` only (an appraisal group scores alone: quotas never cross groups)."""
+    return replace(cohort, **{name: getattr(cohort, name)[mask] for name in COHORT_ARRAYS})

@@ -1,0 +1,130 @@
+"""Writes of the appraisal app: cycles, quota raises and scoring runs (audited)."""
+
+import datetime as dt
+import hashlib
+from typing import Any
+
+import numpy as np
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kaohe.accounts.models import User
+from kaohe.accounts.roles import Role
+from kaohe.accounts.scope import scope_for
+from kaohe.appraisal.models import Cycle, QuotaRaise, RunResult, RunStatus, ScoringRun
+from kaohe.appraisal.results import RESULT_COLUMNS, result_rows
+from kaohe.appraisal.scoring import build_partitions, save_snapshot
+from kaohe.audit.services import audit_append
+from kaohe.core.bulk import bulk_insert
+from kaohe.core.errors import ApplicationError, PermissionDeniedError
+from kaohe.engine.scoring import score_cohort
+from kaohe.indicators.adapter import snapshot
+from kaohe.indicators.choices import SchemeStatus
+from kaohe.indicators.models import Scheme
+from kaohe.indicators.problems import ProblemsError
+from kaohe.org.models import Unit
+
+
+def require_office_for(actor: User | None, unit: Unit) -> None:
+    if actor is not None and not scope_for(actor, roles=[Role.APPRAISAL_OFFICE]).covers_path(unit.path):
+        raise PermissionDeniedError(_("Only the appraisal office of %(unit)s may do this.") % {"unit": unit.name})
+
+
+def cycle_open(*, actor: User | None, name: str, year: int, root: Unit) -> Cycle:
+    """Open a cycle and freeze the schemes in use for `year`: later library changes don't touch it."""
+    require_office_for(actor, root)
+    schemes = Scheme.objects.filter(year=year, status=SchemeStatus.ACTIVE, level="").prefetch_related("items")
+    frozen = {scheme.category: snapshot(scheme) for scheme in schemes}
+    if not frozen:
+        raise ApplicationError(_("No scheme is in use for %(year)s: put the schemes in use first.") % {"year": year})
+    with transaction.atomic():
+        cycle = Cycle.objects.create(name=name, year=year, root=root, schemes=frozen)
+        audit_append(actor=actor, action="appraisal.cycle.open", object_type="cycle", object_id=cycle.pk,
+                     detail={"year": year, "root_id": root.pk, "schemes": sorted(frozen)})
+    return cycle
+
+
+def quota_raise_record(*, actor: User | None, cycle: Cycle, group: Unit, pool: int, extra: int,
+                       approval_reference: str, approver: User) -> QuotaRaise:
+    """Record an approved raise of a group's 优秀 places; only such a record raises a quota."""
+    require_office_for(actor, group)
+    if extra <= 0 or not approval_reference.strip():
+        raise ApplicationError(_("A raise needs a positive number of places and the approval's reference."))
+    with transaction.atomic():
+        raise_ = QuotaRaise.objects.create(cycle=cycle, group=group, pool=pool, extra=extra,
+                                           approval_reference=approval_reference.strip(), approved_by=approver)
+        audit_append(actor=actor, action="appraisal.quota.raise", object_type="cycle", object_id=cycle.pk,
+                     detail={"group_id": group.pk, "pool": pool, "extra": extra, "approval": approval_reference})
+    return raise_
+
+
+def scoring_run_create(*, actor: User | None, cycle: Cycle, reason: str = "", floor_run: ScoringRun | None = None,
+                       floor_people: list[int] | None = None) -> ScoringRun:
+    """A new run version of the cycle (not yet current)."""
+    require_office_for(actor, cycle.root)
+    with transaction.atomic():
+        Cycle.objects.select_for_update().get(pk=cycle.pk)
+        version = (cycle.runs.aggregate(v=Max("version"))["v"] or 0) + 1
+        run = ScoringRun.objects.create(cycle=cycle, version=version, reason=reason, floor_run=floor_run,
+                                        floor_people=floor_people or [], created_by=actor)
+        audit_append(actor=actor, action="appraisal.run.start", object_type="cycle", object_id=cycle.pk,
+                     detail={"version": version, "reason": reason, "floor_people": floor_people or []})
+    return run
+
+
+def _digest(partitions: list[Any]) -> str:
+    hasher = hashlib.sha256()
+    for part in partitions:
+        hasher.update(part.category.encode())
+        for name in ("person_ids", "group_ids", "pool_ids", "values", "quarter_grades", "special_scores",
+                     "rater_sum", "rater_count", "history"):
+            hasher.update(np.ascontiguousarray(getattr(part.cohort, name)).tobytes())
+    return hasher.hexdigest()
+
+
+def _floor(run: ScoringRun) -> dict[int, int]:
+    if run.floor_run is None or not run.floor_people:
+        return {}
+    return dict(RunResult.objects.filter(run=run.floor_run, person_id__in=run.floor_people, grade__gt=0)
+                .values_list("person_id", "grade"))
+
+
+def scoring_run_execute(*, run: ScoringRun, as_of: dt.date, progress: Any = None) -> ScoringRun:
+    """Score every partition, then write all results and make the run current in one transaction:
+    if anything fails before the commit, the previous current run stays current and intact."""
+    cycle = run.cycle
+    partitions = build_partitions(cycle, as_of)
+    outcomes = []
+    for done, part in enumerate(partitions, start=1):
+        result = score_cohort(part.scheme, part.cohort)
+        if isinstance(result, list):
+            raise ProblemsError(result)
+        outcomes.append((part, result))
+        if progress:
+            progress(done, len(partitions) + 1)
+    floor = _floor(run)
+    save_snapshot(run.pk, partitions)
+    with transaction.atomic():
+        count = sum(
+            bulk_insert(RunResult, RESULT_COLUMNS,
+                        result_rows(run.pk, part.category, part.cohort, result, floor))
+            for part, result in outcomes
+        )
+        ScoringRun.objects.filter(cycle=cycle, is_current=True).update(is_current=False)
+        run.status, run.is_current, run.people = RunStatus.SUCCEEDED, True, count
+        run.input_digest, run.finished_at = _digest(partitions), timezone.now()
+        run.save(update_fields=["status", "is_current", "people", "input_digest", "finished_at"])
+        audit_append(actor=None, action="appraisal.run.finish", object_type="cycle", object_id=cycle.pk,
+                     detail={"version": run.version, "people": count, "digest": run.input_digest})
+    return run
+
+
+def scoring_run_fail(*, run: ScoringRun, message: str) -> None:
+    ScoringRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, finished_at=timezone.now())
+    with transaction.atomic():
+        audit_append(actor=None, action="appraisal.run.fail", object_type="cycle", object_id=run.cycle_id,
+                     outcome="failure", detail={"version": run.version, "message": message[:500]})
+
+

@@ -1,0 +1,105 @@
+"""Value sheets: each person's year of scoring inputs as one packed float64 row.
+
+Reading a city is one query and one `np.frombuffer`; writers go through `sheets_update`, which
+reads, changes and rewrites the affected rows in bulk. Slots, in order:
+
+    q1..q4          quarterly grades (0 none, 1 好, 2 较好, 3 一般, 4 较差)
+    special         专项 score 0–100
+    sat_n           number of ratings behind the satisfaction value
+    r.<role>.<agg>  360° aggregates per rater role: count, total, minimum, maximum
+    h1..h5          grades of the five previous years, most recent first
+    step, level     qualifying years toward the next pay step and 级别
+    <code>...       one slot per indicator code (`SheetColumn`), a rubric as its level index
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+from django.db import transaction
+from django.db.models import Max
+
+from kaohe.collection.models import SheetColumn, ValueSheet
+from kaohe.core.bulk import bulk_insert
+from kaohe.engine.codes import RATER_ROLES
+
+AGGREGATES = ("count", "total", "minimum", "maximum")
+FIXED = (
+    "q1", "q2", "q3", "q4", "special", "sat_n",
+    *(f"r.{role}.{agg}" for role in RATER_ROLES for agg in AGGREGATES),
+    "h1", "h2", "h3", "h4", "h5", "step", "level",
+)
+
+
+def layout(codes: Iterable[str] = ()) -> dict[str, int]:
+    """Slot of every fixed name and indicator code; unknown `codes` get new slots at the end."""
+    known = dict(SheetColumn.objects.values_list("code", "position"))
+    missing = [c for c in dict.fromkeys(codes) if c not in known]
+    if missing:
+        with transaction.atomic():
+            start = (SheetColumn.objects.select_for_update().aggregate(m=Max("position"))["m"] or -1) + 1
+            SheetColumn.objects.bulk_create([SheetColumn(code=c, position=start + i) for i, c in enumerate(missing)])
+        known = dict(SheetColumn.objects.values_list("code", "position"))
+    slots = {name: i for i, name in enumerate(FIXED)}
+    slots.update({code: len(FIXED) + position for code, position in known.items()})
+    return slots
+
+
+@dataclass(frozen=True)
+class SheetMatrix:
+    """Sheets of many people: row i belongs to person_ids[i]; `slots` names the columns."""
+
+    person_ids: np.ndarray
+    matrix: np.ndarray
+    slots: Mapping[str, int]
+
+    def column(self, name: str) -> np.ndarray:
+        slot = self.slots.get(name)
+        if slot is None:
+            return np.full(self.person_ids.shape[0], np.nan)
+        return self.matrix[:, slot]
+
+    def rows_for(self, person_ids: np.ndarray) -> "SheetMatrix":
+        """Rows in the order of `person_ids`; people without a sheet get a row of NaN."""
+        where = {pid: i for i, pid in enumerate(self.person_ids.tolist())}
+        index = np.array([where.get(pid, -1) for pid in person_ids.tolist()], dtype=np.int64)
+        padded = np.vstack([self.matrix, np.full((1, self.matrix.shape[1]), np.nan)])
+        return SheetMatrix(person_ids, padded[index], self.slots)
+
+
+def _unpack(blobs: list[bytes], width: int) -> np.ndarray:
+    if blobs and all(len(b) == width * 8 for b in blobs):
+        return np.frombuffer(b"".join(blobs), dtype="<f8").reshape(len(blobs), width).copy()
+    matrix = np.full((len(blobs), width), np.nan)
+    for i, blob in enumerate(blobs):
+        row = np.frombuffer(blob, dtype="<f8")
+        matrix[i, : row.shape[0]] = row
+    return matrix
+
+
+def sheet_matrix(year: int, *, root_path: str = "/", person_ids: Iterable[int] | None = None) -> SheetMatrix:
+    """The sheets of `year` for everyone under `root_path` (or the given people): one query."""
+    slots = layout()
+    rows = ValueSheet.objects.filter(year=year)
+    rows = rows.filter(person_id__in=list(person_ids)) if person_ids is not None else rows.filter(
+        person__unit__path__startswith=root_path)
+    pairs = list(rows.order_by("person_id").values_list("person_id", "data"))
+    width = max(slots.values()) + 1
+    ids = np.array([p for p, _ in pairs], dtype=np.int64)
+    return SheetMatrix(ids, _unpack([bytes(d) for _, d in pairs], width), slots)
+
+
+def sheets_update(year: int, updates: Mapping[int, Mapping[str, float]]) -> int:
+    """Set named slots of many people's sheets in one read and one write (inside the caller's transaction)."""
+    if not updates:
+        return 0
+    slots = layout(name for values in updates.values() for name in values if name not in FIXED)
+    ids = np.array(sorted(updates), dtype=np.int64)
+    current = sheet_matrix(year, person_ids=ids.tolist()).rows_for(ids)
+    matrix = current.matrix.copy()
+    for i, pid in enumerate(ids.tolist()):
+        for name, value in updates[pid].items():
+            matrix[i, slots[name]] = value
+    ValueSheet.objects.filter(year=year, person_id__in=ids.tolist()).delete()
+    return bulk_insert(ValueSheet, ("person_id", "year", "data"),
+                       ([pid, year, matrix[i].astype("<f8").tobytes()] for i, pid in enumerate(ids.tolist())))

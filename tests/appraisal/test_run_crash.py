@@ -1,0 +1,36 @@
+"""Killing the worker in the middle of a scoring run leaves the previous results current and intact."""
+
+import datetime as dt
+import os
+import signal
+
+import pytest
+from django.db import transaction
+
+from kaohe.appraisal.models import RunResult, ScoringRun
+from kaohe.appraisal.services import cycle_open, scoring_run_create, scoring_run_execute
+from kaohe.appraisal.tasks import scoring_run_start
+from kaohe.core.models import Job
+from tests.appraisal.test_scoring_runs import AS_OF, _city_with_people
+from tests.worker import celery_worker, wait_for
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.redis]
+
+
+def test_killing_the_worker_mid_run_keeps_the_previous_version_current():
+    city = _city_with_people()
+    cycle = cycle_open(actor=None, name="2026年度考核", year=2026, root=city.city)
+    first = scoring_run_execute(run=scoring_run_create(actor=None, cycle=cycle), as_of=AS_OF)
+    before = sorted(RunResult.objects.filter(run=first).values_list("person_id", "grade", "composite"))
+
+    with celery_worker(KAOHE_FAULT_SCORING_PAUSE="30") as worker:
+        with transaction.atomic():
+            second = scoring_run_start(actor=None, cycle=cycle, as_of=dt.date(2026, 12, 31))
+        wait_for(lambda: Job.objects.filter(pk=second.job_id, status="running", done__gte=1).exists())
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait(timeout=10)
+
+    assert list(ScoringRun.objects.filter(cycle=cycle, is_current=True)) == [first]
+    assert sorted(RunResult.objects.filter(run=first).values_list("person_id", "grade", "composite")) == before
+    assert RunResult.objects.filter(run=second).count() == 0
+    assert ScoringRun.objects.get(pk=second.pk).status == "running"
