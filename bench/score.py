@@ -179,10 +179,14 @@ def city(args: argparse.Namespace) -> None:
     print(f"set-up (not timed): {args.people:,} people in {time.perf_counter() - started:.0f} s on "
           f"{connection.vendor}")
     for attempt in (1, 2):
-        statements = []
+        statements: list[str] = []
+
+        def count(execute, sql, params, many, context, statements=statements):
+            statements.append(sql)
+            return execute(sql, params, many, context)
+
         run = scoring_run_create(actor=None, cycle=cycle)
-        with connection.execute_wrapper(lambda execute, sql, params, many, context: (
-                statements.append(sql), execute(sql, params, many, context))[1]):
+        with connection.execute_wrapper(count):
             started = time.perf_counter()
             scoring_run_execute(run=run, as_of=AS_OF)
             elapsed = time.perf_counter() - started

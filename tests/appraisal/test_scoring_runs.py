@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from kaohe.appraisal.models import RunResult, ScoringRun
 from kaohe.appraisal.selectors import result_explain
 from kaohe.appraisal.services import cycle_open, scoring_run_create, scoring_run_execute
-from kaohe.demo.year import build_demo_year
 from kaohe.collection.models import ValueSheet
+from kaohe.demo.year import build_demo_year
 from kaohe.indicators.models import Scheme
 from kaohe.indicators.services import default_content_load
 from kaohe.org.models import CivilServant

@@ -26,7 +26,7 @@ def _scheme(category="service", profile="plan"):
 
 
 def _weights(scheme):
-    return ({k: v for k, v in scheme.dimension_weights.items()}, {i.code: i.weight for i in scheme.items.all()})
+    return dict(scheme.dimension_weights), {i.code: i.weight for i in scheme.items.all()}
 
 
 def test_a_dimension_summing_to_101_is_refused_and_nothing_changes(content):
@@ -120,7 +120,8 @@ def test_revising_for_a_later_year_keeps_the_old_version_for_earlier_years(conte
     assert library_for_year(2026).get(code="JI05").rule_params == {"target": 95, "k": 2}
     assert library_for_year(2027).get(code="JI05").rule_params == {"target": 98, "k": 2}
     diff = selectors.library_diff(2026, 2027)
-    assert [(i.code, [c.field for c in changes]) for i, changes in diff.changed] == [("JI05", ["target", "rule_params"])]
+    changed = [(i.code, [c.field for c in changes]) for i, changes in diff.changed]
+    assert changed == [("JI05", ["target", "rule_params"])]
 
 
 def test_a_frozen_snapshot_keeps_the_rule_after_the_library_changes(content):

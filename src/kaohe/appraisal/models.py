@@ -128,9 +128,15 @@ class RunResult(models.Model):
     explanation are rebuilt on demand from the run's snapshot of its inputs.
     """
 
-    run = models.ForeignKey(ScoringRun, on_delete=models.CASCADE, related_name="results")
-    person = models.ForeignKey(CivilServant, on_delete=models.CASCADE, related_name="+")
-    group = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    # Result rows are written by COPY in one transaction from rows just read; database-level foreign
+    # keys on person and group would be re-checked 110,000 times at commit (deferred), for nothing.
+    # Indexes: only (run, person) unique and (run, group, grade); a per-column index would be a third
+    # and fourth index to maintain for every one of the 110,000 rows a run writes.
+    run = models.ForeignKey(ScoringRun, on_delete=models.CASCADE, related_name="results", db_index=False)
+    person = models.ForeignKey(CivilServant, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False,
+                               db_index=False)
+    group = models.ForeignKey(Unit, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False,
+                              db_index=False)
     pool = models.PositiveSmallIntegerField()
     category = models.CharField(max_length=16)
     composite = models.FloatField(null=True)

@@ -18,6 +18,7 @@ from django.core.files.storage import default_storage
 
 from kaohe.appraisal.models import Cycle, QuotaRaise
 from kaohe.collection.sheets import AGGREGATES, SheetMatrix, sheet_matrix
+from kaohe.core.bulk import fetch_all
 from kaohe.core.calendar import work_calendar
 from kaohe.engine import scheme as engine
 from kaohe.engine.cohort import Cohort
@@ -43,22 +44,43 @@ class Partition:
 
 
 @dataclass(frozen=True)
-class PersonRow:
-    person_id: int
-    unit_id: int
-    category: str
-    post_level: str
-    difficulty: float
-    probation_end: dt.date | None
+class People:
+    """The cycle's people as columns, in id order."""
+
+    ids: np.ndarray
+    unit_ids: np.ndarray
+    categories: np.ndarray
+    upper_pool: np.ndarray
+    difficulty: np.ndarray
+    probation_end: np.ndarray  # days since 1970-01-01, or a very small number without probation
+
+    def subset(self, mask: np.ndarray) -> "People":
+        return People(*(getattr(self, f.name)[mask] for f in fields(self)))
 
 
-def cycle_people(cycle: Cycle) -> list[PersonRow]:
-    rows = CivilServant.objects.filter(unit__path__startswith=cycle.root.path, status="active").order_by("id")
-    return [
-        PersonRow(pid, unit, scheme_category(level, category), post, float(diff or 1), probation)
-        for pid, unit, level, category, post, diff, probation in rows.values_list(
-            "id", "unit_id", "unit__level", "unit__category", "post_level", "position__difficulty", "probation_end")
-    ]
+NO_PROBATION = np.iinfo(np.int64).min
+
+
+def cycle_people(cycle: Cycle) -> People:
+    query = CivilServant.objects.filter(unit__path__startswith=cycle.root.path, status="active").order_by("id")
+    rows = fetch_all(query.values_list("id", "unit_id", "unit__level", "unit__category", "post_level",
+                                       "position__difficulty", "probation_end"))
+    ids, units, levels, categories, posts, difficulty, probation = (list(c) for c in zip(*rows, strict=True)) if rows \
+        else ([], [], [], [], [], [], [])
+    epoch = dt.date(1970, 1, 1)
+    return People(
+        ids=np.array(ids, dtype=np.int64), unit_ids=np.array(units, dtype=np.int64),
+        categories=np.array([scheme_category(lv, cat) for lv, cat in zip(levels, categories, strict=True)],
+                            dtype=object),
+        upper_pool=np.isin(np.array(posts, dtype=object), UPPER_POOL_LEVELS),
+        difficulty=np.array([float(d or 1) for d in difficulty], dtype=np.float64),
+        probation_end=np.array([(_as_date(p) - epoch).days if p else NO_PROBATION for p in probation],
+                               dtype=np.int64),
+    )
+
+
+def _as_date(value: dt.date | str) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
 
 
 def engine_scheme_from_snapshot(snapshot: dict[str, Any]) -> engine.Scheme:
@@ -79,10 +101,10 @@ class States:
     sanction_months: dict[int, int]
 
 
-def year_states(root_path: str, year: int, as_of: dt.date) -> States:
-    """Records of the people under `root_path` (few rows: records are rare; no IN list of everyone)."""
+def year_states(year: int, as_of: dt.date) -> States:
+    """Records bearing on the year (few rows: records are rare); people outside the cohort are ignored."""
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    under = {"person__unit__path__startswith": root_path}
+    under: dict[str, object] = {}
     sanctions = Sanction.objects.filter(**under, start_date__lte=as_of).values_list(
         "person_id", "kind", "start_date", "months")
     warning: set[int] = set()
@@ -120,35 +142,29 @@ def _add_months(day: dt.date, months: int) -> dt.date:
 def build_partitions(cycle: Cycle, as_of: dt.date) -> list[Partition]:
     people = cycle_people(cycle)
     sheets = sheet_matrix(cycle.year, root_path=cycle.root.path)
-    states = year_states(cycle.root.path, cycle.year, as_of)
+    states = year_states(cycle.year, as_of)
     raises = {(g, p): e for g, p, e in QuotaRaise.objects.filter(cycle=cycle).values_list("group_id", "pool", "extra")}
     working_days = work_calendar().working_days(dt.date(cycle.year, 1, 1), dt.date(cycle.year, 12, 31))
-    by_category: dict[str, list[PersonRow]] = defaultdict(list)
-    for person in people:
-        by_category[person.category].append(person)
     partitions = []
-    for category, rows in sorted(by_category.items()):
-        if category not in cycle.schemes:
-            continue
+    for category in sorted(set(people.categories.tolist()) & set(cycle.schemes)):
+        group = people.subset(people.categories == category)
         scheme = engine_scheme_from_snapshot(cycle.schemes[category])
-        ids = np.array([r.person_id for r in rows], dtype=np.int64)
-        cohort = _cohort(scheme, rows, sheets.rows_for(ids), states, raises, working_days, as_of)
+        cohort = _cohort(scheme, group, sheets.rows_for(group.ids), states, raises, working_days, as_of)
         partitions.append(Partition(category, scheme, cohort))
     return partitions
 
 
-def _cohort(scheme: engine.Scheme, rows: list[PersonRow], sheet: SheetMatrix, states: States,
+def _cohort(scheme: engine.Scheme, people: People, sheet: SheetMatrix, states: States,
             raises: dict[tuple[int, int], int], working_days: int, as_of: dt.date) -> Cohort:
     """The engine's columns for one partition, taken from the sheets column by column."""
     ids = sheet.person_ids
-    pooled = scheme.quota.per_post_level_pool
-    pools = [(1 if r.post_level in UPPER_POOL_LEVELS else 2) if pooled else 0 for r in rows]
+    pools = np.where(people.upper_pool, 1, 2) if scheme.quota.per_post_level_pool else np.zeros_like(ids)
     raters = {agg: np.column_stack([sheet.column(f"r.{role}.{agg}") for role in scheme.rater_roles])
               for agg in AGGREGATES}
     return Cohort(
         person_ids=ids,
-        group_ids=np.array([r.unit_id for r in rows], dtype=np.int64),
-        pool_ids=np.array(pools, dtype=np.int64),
+        group_ids=people.unit_ids,
+        pool_ids=pools.astype(np.int64),
         values=np.column_stack([sheet.column(spec.code) for spec in scheme.indicators]),
         quarter_grades=_ints(np.column_stack([sheet.column(f"q{q}") for q in range(1, 5)]), np.int8),
         special_scores=sheet.column("special"),
@@ -160,7 +176,7 @@ def _cohort(scheme: engine.Scheme, rows: list[PersonRow], sheet: SheetMatrix, st
         accountability_this_year=_flags(ids, states.accountability),
         demerit_or_heavier_active=_flags(ids, states.heavy),
         under_investigation=_flags(ids, states.investigation),
-        on_probation=np.array([bool(r.probation_end and r.probation_end > as_of) for r in rows], dtype=bool),
+        on_probation=people.probation_end > (as_of - dt.date(1970, 1, 1)).days,
         leave_days=_lookup(ids, states.leave_days),
         working_days=working_days,
         protected=_flags(ids, states.protected),
@@ -168,7 +184,7 @@ def _cohort(scheme: engine.Scheme, rows: list[PersonRow], sheet: SheetMatrix, st
         step_credit_years=_ints(sheet.column("step"), np.int64),
         level_credit_years=_ints(sheet.column("level"), np.int64),
         sanction_months=_lookup(ids, states.sanction_months),
-        difficulty=np.array([r.difficulty for r in rows], dtype=np.float64),
+        difficulty=people.difficulty,
         quota_raises=dict(raises),
         as_of=as_of,
     )

@@ -14,10 +14,10 @@ from kaohe.accounts.models import User
 from kaohe.accounts.roles import Role
 from kaohe.accounts.scope import scope_for
 from kaohe.appraisal.models import Cycle, QuotaRaise, RunResult, RunStatus, ScoringRun
-from kaohe.appraisal.results import RESULT_COLUMNS, result_rows
+from kaohe.appraisal.results import result_columns
 from kaohe.appraisal.scoring import build_partitions, save_snapshot
 from kaohe.audit.services import audit_append
-from kaohe.core.bulk import bulk_insert
+from kaohe.core.bulk import copy_columns
 from kaohe.core.errors import ApplicationError, PermissionDeniedError
 from kaohe.engine.scoring import score_cohort
 from kaohe.indicators.adapter import snapshot
@@ -107,11 +107,8 @@ def scoring_run_execute(*, run: ScoringRun, as_of: dt.date, progress: Any = None
     floor = _floor(run)
     save_snapshot(run.pk, partitions)
     with transaction.atomic():
-        count = sum(
-            bulk_insert(RunResult, RESULT_COLUMNS,
-                        result_rows(run.pk, part.category, part.cohort, result, floor))
-            for part, result in outcomes
-        )
+        count = sum(copy_columns(RunResult, result_columns(run.pk, part.category, part.cohort, result, floor))
+                    for part, result in outcomes)
         ScoringRun.objects.filter(cycle=cycle, is_current=True).update(is_current=False)
         run.status, run.is_current, run.people = RunStatus.SUCCEEDED, True, count
         run.input_digest, run.finished_at = _digest(partitions), timezone.now()

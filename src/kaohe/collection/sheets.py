@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from kaohe.collection.models import SheetColumn, ValueSheet
-from kaohe.core.bulk import bulk_insert
+from kaohe.core.bulk import bulk_insert, fetch_all
 from kaohe.engine.codes import RATER_ROLES
 
 AGGREGATES = ("count", "total", "minimum", "maximum")
@@ -83,7 +83,7 @@ def sheet_matrix(year: int, *, root_path: str = "/", person_ids: Iterable[int] |
     rows = ValueSheet.objects.filter(year=year)
     rows = rows.filter(person_id__in=list(person_ids)) if person_ids is not None else rows.filter(
         person__unit__path__startswith=root_path)
-    pairs = list(rows.order_by("person_id").values_list("person_id", "data"))
+    pairs = fetch_all(rows.order_by("person_id").values_list("person_id", "data"))
     width = max(slots.values()) + 1
     ids = np.array([p for p, _ in pairs], dtype=np.int64)
     return SheetMatrix(ids, _unpack([bytes(d) for _, d in pairs], width), slots)

@@ -13,17 +13,6 @@ from decimal import Decimal
 from django.db import transaction
 
 from kaohe.audit.services import audit_append
-from kaohe.org.choices import (
-    SANCTION_MONTHS,
-    AccountabilityKind,
-    Gender,
-    LeaveKind,
-    Level,
-    PostLevel,
-    ProtectedKind,
-    SanctionKind,
-    UnitCategory,
-)
 from kaohe.demo.names import (
     CITY,
     COUNTIES,
@@ -35,6 +24,17 @@ from kaohe.demo.names import (
     SURNAMES,
     TOWNSHIP_DEPARTMENTS,
     TOWNSHIP_NAMES,
+)
+from kaohe.org.choices import (
+    SANCTION_MONTHS,
+    AccountabilityKind,
+    Gender,
+    LeaveKind,
+    Level,
+    PostLevel,
+    ProtectedKind,
+    SanctionKind,
+    UnitCategory,
 )
 from kaohe.org.idcard import check_char
 from kaohe.org.models import (

@@ -115,7 +115,8 @@ def indicator_spec(indicator: Indicator, weight: Decimal) -> engine.IndicatorSpe
 
 def engine_scheme(scheme: Scheme) -> tuple[engine.Scheme | None, list[Problem]]:
     """The engine settings of a scheme, with its indicators in scheme order, or the problems."""
-    versions = {i.code: i for i in library_for_year(scheme.year).filter(code__in=[it.code for it in scheme.items.all()])}
+    codes = [item.code for item in scheme.items.all()]
+    versions = {i.code: i for i in library_for_year(scheme.year).filter(code__in=codes)}
     specs: list[engine.IndicatorSpec] = []
     problems: list[Problem] = []
     for position, item in enumerate(scheme.items.all()):

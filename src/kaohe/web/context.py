@@ -29,7 +29,8 @@ def nav_items(scope: Scope) -> list[NavItem]:
     if scope.has(*PEOPLE_READER_ROLES):
         items += [NavItem("web:unit_tree", _("Units")), NavItem("web:people", _("People"))]
     if scope.has(Role.APPRAISAL_OFFICE, Role.COMMITTEE, Role.SUPERVISOR, Role.DISCIPLINE):
-        items += [NavItem("web:library", _("Indicators")), NavItem("web:schemes", _("Schemes"))]
+        items += [NavItem("web:cycles", _("Appraisal")), NavItem("web:library", _("Indicators")),
+                  NavItem("web:schemes", _("Schemes"))]
     if scope.has(Role.CIVIL_SERVANT) and scope.own_person_id:
         items.append(NavItem("web:my_record", _("My record")))
     return items

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kaohe.web.views import auth, indicators, jobs, org, tokens
+from kaohe.web.views import appraisal, auth, indicators, jobs, org, tokens
 
 app_name = "web"
 
@@ -26,6 +26,12 @@ urlpatterns = [
     path("schemes/<int:scheme_id>/check/", indicators.scheme_check, name="scheme_check"),
     path("schemes/<int:scheme_id>/activate/", indicators.scheme_activate, name="scheme_activate"),
     path("schemes/<int:scheme_id>/ahp/", indicators.scheme_ahp, name="scheme_ahp"),
+    path("cycles/", appraisal.cycles, name="cycles"),
+    path("cycles/<int:cycle_id>/", appraisal.cycle_detail, name="cycle_detail"),
+    path("cycles/<int:cycle_id>/runs/", appraisal.run_start, name="run_start"),
+    path("runs/<int:run_id>/units/<int:unit_id>/", appraisal.unit_results, name="unit_results"),
+    path("runs/<int:run_id>/people/<int:person_id>/", appraisal.person_result, name="person_result"),
+    path("runs/<int:run_id>/diff/<int:other_id>/", appraisal.run_diff, name="run_diff"),
     path("tokens/", tokens.tokens, name="tokens"),
     path("tokens/<int:token_id>/revoke/", tokens.token_revoke, name="token_revoke"),
     path("jobs/<int:job_id>/", jobs.job_detail, name="job_detail"),

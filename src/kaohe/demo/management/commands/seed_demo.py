@@ -12,8 +12,8 @@ from django.utils import timezone
 from kaohe.accounts.models import User
 from kaohe.accounts.roles import Role
 from kaohe.accounts.services import role_assign, user_create
-from kaohe.indicators.services import default_content_load
 from kaohe.demo.city import DemoCity, build_demo_city
+from kaohe.indicators.services import default_content_load
 from kaohe.org.models import CivilServant, Unit
 
 DEMO_PASSWORD = "Kaohe-Demo-2026"  # noqa: S105  (demo logins only, printed by `make run`)
