@@ -32,3 +32,25 @@ def test_the_catalogue_holds_every_string_marked_in_the_code(tmp_path):
     committed = {e.msgid for e in polib.pofile(str(CATALOGUE))}
 
     assert sorted({e.msgid for e in fresh} - committed) == []
+
+
+def test_the_engine_msgid_file_is_up_to_date():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("engine_msgids", settings.BASE_DIR / "scripts" / "engine_msgids.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+
+    assert (Path(settings.SRC_DIR) / "kaohe" / "web" / "engine_msgids.py").read_text() == module.render()
+
+
+def test_an_engine_problem_reads_in_chinese():
+    from django.utils import translation
+
+    from kaohe.engine.problems import Problem
+    from kaohe.indicators.problems import problem_text
+
+    with translation.override("zh-hans"):
+        text = problem_text(Problem("indicator_weights_sum", "", {"dimension": "ji", "total": 101}))
+
+    assert text == "“绩”维度的指标权重合计为 101%，应为 100%。"

@@ -1,12 +1,11 @@
 """Engine codes in words for pages: grades, non-grade codes, gates, consequences, explanation items."""
 
-from decimal import Decimal
-
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kaohe.engine.explain import ExplanationItem
 from kaohe.engine.messages import EXPLANATIONS
+from kaohe.indicators.problems import localized_params
 
 GRADES = {0: _("No grade"), 1: _("Excellent (优秀)"), 2: _("Competent (称职)"),
           3: _("Basically competent (基本称职)"), 4: _("Incompetent (不称职)")}
@@ -28,7 +27,7 @@ DIMENSION_WORDS = {"de": _("德 Integrity"), "neng": _("能 Competence"), "qin":
 
 def explanation_text(item: ExplanationItem) -> str:
     """An explanation sentence in the active language (the English template is the msgid)."""
-    params = {k: (format(v, "f") if isinstance(v, Decimal) else v) for k, v in item.params.items()}
+    params = localized_params(item.params)
     try:
         return gettext(EXPLANATIONS[item.code]).format(**params)
     except (KeyError, IndexError, ValueError):

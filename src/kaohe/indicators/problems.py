@@ -1,6 +1,6 @@
 """Validation problems from the engine, translated for people, and the error that carries them."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from django.utils.translation import gettext
@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from kaohe.core.errors import ApplicationError
 from kaohe.engine.policy import POLICY_MESSAGES
 from kaohe.engine.problems import MESSAGES, Problem
+from kaohe.indicators.choices import Dimension, Direction, IndicatorKind, RuleKind, Source
 
 LOCAL_MESSAGES = {
     "core_indicator_missing": "The core indicator {code} cannot be dropped from a scheme.",
@@ -29,9 +30,26 @@ def template(code: str) -> str:
     return MESSAGES.get(code) or POLICY_MESSAGES.get(code) or LOCAL_MESSAGES.get(code) or code
 
 
+def localized_params(params: Mapping[str, object]) -> dict[str, object]:
+    """Parameters as people read them: Decimals plainly, codes (dimension, rule, kind…) as their labels."""
+    words = {"dimension": Dimension, "rule": RuleKind, "kind": IndicatorKind, "source": Source, "direction": Direction}
+    result: dict[str, object] = {}
+    for key, value in params.items():
+        choices = words.get(key)
+        if isinstance(value, Decimal):
+            result[key] = format(value, "f")
+        elif choices is not None and value in choices.values:
+            result[key] = str(choices(value).label)
+        elif key == "key_words" and isinstance(value, str):
+            result[key] = gettext(value)
+        else:
+            result[key] = value
+    return result
+
+
 def problem_text(problem: Problem) -> str:
     """The problem in the active language, with its parameters filled in."""
-    params = {k: (format(v, "f") if isinstance(v, Decimal) else v) for k, v in problem.params.items()}
+    params = localized_params(problem.params)
     try:
         return gettext(template(problem.code)).format(**params)
     except (KeyError, IndexError, ValueError):
