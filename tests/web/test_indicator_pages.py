@@ -110,3 +110,44 @@ def test_api_ahp_returns_weights_and_consistency(client, office):
     body = client.post("/api/indicators/ahp", {"matrix": [[1, 3], [1 / 3, 1]]}, content_type="application/json").json()
 
     assert body == {"weights": ["75.00", "25.00"], "cr": 0.0, "acceptable": True}
+
+
+def test_the_preview_of_a_rubric_reads_a_level(client, office):
+    client.force_login(office)
+
+    response = client.post(reverse("web:rule_preview"), {"rule_kind": "rubric",
+                           "rule_params": '{"levels": [["好", 100], ["较好", 85]]}', "preview_value": "较好"})
+
+    assert "85.00" in response.content.decode()
+
+
+def test_library_export_downloads_an_audited_workbook_that_imports_back_unchanged(client, office):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from kaohe.audit.models import AuditEvent
+
+    client.force_login(office)
+    exported = client.get(reverse("web:library_export"), {"year": 2026})
+    upload = SimpleUploadedFile("library.xlsx", exported.content)
+    response = client.post(reverse("web:library_import"), {"year": 2026, "file": upload})
+
+    assert exported["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert AuditEvent.objects.filter(action="indicators.library.export", actor="office").count() == 1
+    assert response.status_code == 200
+    assert response.context["report"].errors == []
+    assert len(response.context["report"].unchanged) == 25
+
+
+def test_a_bad_file_offers_the_error_report_and_imports_nothing(client, office):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(office)
+    count = Indicator.objects.count()
+
+    response = client.post(reverse("web:library_import"), {"year": 2026, "commit": "1",
+                                                          "file": SimpleUploadedFile("x.xlsx", b"not a workbook")})
+    report = client.get(reverse("web:import_errors", args=[response.context["error_file"]]))
+
+    assert response.status_code == 400
+    assert Indicator.objects.count() == count
+    assert report.status_code == 200

@@ -7,7 +7,7 @@ from ninja import Field, Query, Router, Schema
 
 from kaohe.accounts.http import AuthedRequest
 from kaohe.engine.ahp import ahp_weights
-from kaohe.engine.rules import rule_from_dict
+from kaohe.engine.rules import Rubric, rule_from_dict
 from kaohe.indicators import selectors, services
 from kaohe.indicators.adapter import indicator_fields
 from kaohe.indicators.checks import scheme_errors, scheme_warnings
@@ -141,11 +141,13 @@ def rule_preview(request: AuthedRequest, body: PreviewIn) -> dict[str, Any]:
     rule = rule_from_dict(body.rule_kind, body.rule_params)
     if isinstance(rule, list):
         raise ProblemsError(rule)
-    try:
-        value = Decimal(body.value.strip())
-    except ArithmeticError:
-        value = None
-    score = rule.score_one(value) if value is not None or rule.kind == "rubric" else None
+    if isinstance(rule, Rubric):
+        score = rule.score_level(body.value.strip())
+    else:
+        try:
+            score = rule.score_one(Decimal(body.value.strip()))
+        except ArithmeticError:
+            score = None
     return {"score": str(score) if score is not None else None}
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kaohe.web.views import appraisal, auth, indicators, jobs, org, tokens
+from kaohe.web.views import appraisal, auth, indicators, jobs, org, tokens, transfer
 
 app_name = "web"
 
@@ -19,6 +19,11 @@ urlpatterns = [
     path("library/new/", indicators.indicator_edit, name="indicator_new"),
     path("library/<int:indicator_id>/", indicators.indicator_edit, name="indicator_edit"),
     path("library/<int:indicator_id>/retire/", indicators.indicator_retire, name="indicator_retire"),
+    path("library/export/", transfer.library_export, name="library_export"),
+    path("library/import/", transfer.library_import, name="library_import"),
+    path("schemes/<int:scheme_id>/export/", transfer.scheme_export, name="scheme_export"),
+    path("schemes/<int:scheme_id>/import/", transfer.scheme_import, name="scheme_import"),
+    path("imports/<str:name>/", transfer.import_errors, name="import_errors"),
     path("library/preview/", indicators.rule_preview, name="rule_preview"),
     path("library/diff/", indicators.library_diff, name="library_diff"),
     path("schemes/", indicators.schemes, name="schemes"),

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from kaohe.accounts.http import AuthedRequest
 from kaohe.engine.ahp import ahp_weights
 from kaohe.engine.problems import Problem
-from kaohe.engine.rules import rule_from_dict
+from kaohe.engine.rules import Rubric, Rule, rule_from_dict
 from kaohe.indicators import selectors, services
 from kaohe.indicators.adapter import library_for_year
 from kaohe.indicators.checks import scheme_warnings
@@ -125,9 +125,10 @@ def rule_preview(request: AuthedRequest) -> HttpResponse:
     return render(request, "web/partials/rule_preview.html", context)
 
 
-def _preview_score(rule: Any, raw: str) -> Decimal | None:
-    if rule.kind == "rubric":
-        return rule.score_one(raw.strip()) if raw.strip() else None
+def _preview_score(rule: Rule, raw: str) -> Decimal | None:
+    """A rubric reads a level (好/较好/…), every other rule a number."""
+    if isinstance(rule, Rubric):
+        return rule.score_level(raw.strip())
     try:
         return rule.score_one(Decimal(raw.strip()))
     except InvalidOperation:
@@ -166,7 +167,8 @@ def _editor_context(scheme: Scheme, dims: dict[str, str], weights: dict[str, str
         rows = [(i, weights.get(i.code, "")) for i in library if i.dimension == code]
         total = sum((_number(w) for i, w in rows if i.rule_kind not in ("veto", "capped_bonus")), Decimal(0))
         groups.append({"code": code, "label": label, "weight": dims.get(code, ""), "rows": rows, "total": total})
-    chart = {"unit": "%", "items": [{"name": str(g["label"]), "value": float(_number(g["weight"]))} for g in groups]}
+    chart = {"unit": "%", "items": [{"name": str(label), "value": float(_number(dims.get(code, "")))}
+                                    for code, label in Dimension.choices]}
     return {
         "scheme": scheme, "groups": groups, "chart": chart,
         "dimension_total": sum((_number(v) for v in dims.values()), Decimal(0)),
