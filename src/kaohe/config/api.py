@@ -10,10 +10,15 @@ from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import HttpBearer, django_auth
 
 from kaohe.accounts.services import api_token_user
+from kaohe.ballots.api import router as ballots_router
 from kaohe.core.errors import ApplicationError
+from kaohe.feeds.api import router as feeds_router
+from kaohe.hotline.api import router as hotline_router
 from kaohe.indicators.api import router as indicators_router
 from kaohe.indicators.problems import ProblemsError, problem_text
 from kaohe.org.api import router as org_router
+from kaohe.ratings.api import router as ratings_router
+from kaohe.worklog.api import router as worklog_router
 
 
 class TokenAuth(HttpBearer):
@@ -33,6 +38,11 @@ api = NinjaAPI(
 )
 api.add_router("/org/", org_router)
 api.add_router("/indicators/", indicators_router)
+api.add_router("/feeds/", feeds_router)
+api.add_router("/ratings/", ratings_router)
+api.add_router("/ballots/", ballots_router)
+api.add_router("/hotline/", hotline_router)
+api.add_router("/worklog/", worklog_router)
 
 
 @api.exception_handler(ApplicationError)

@@ -7,6 +7,11 @@ from kaohe.config.api import api
 urlpatterns = [
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("feeds/", include("kaohe.feeds.urls")),
+    path("r/", include("kaohe.ratings.urls")),
+    path("ballots/", include("kaohe.ballots.urls")),
+    path("hotline/", include("kaohe.hotline.urls")),
+    path("work/", include("kaohe.worklog.urls")),
     path("", include("kaohe.web.urls")),
 ]
 

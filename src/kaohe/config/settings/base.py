@@ -32,6 +32,11 @@ INSTALLED_APPS = [
     "kaohe.indicators",
     "kaohe.collection",
     "kaohe.appraisal",
+    "kaohe.feeds",
+    "kaohe.ratings",
+    "kaohe.ballots",
+    "kaohe.hotline",
+    "kaohe.worklog",
     "kaohe.demo",
     "kaohe.web",
 ]

@@ -1,0 +1,5 @@
+"""API of 360° ballots."""
+
+from ninja import Router
+
+router = Router(tags=["ballots"])

@@ -1,0 +1,5 @@
+"""API of feeds and imports."""
+
+from ninja import Router
+
+router = Router(tags=["feeds"])

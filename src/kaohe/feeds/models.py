@@ -1,0 +1,1 @@
+"""Signed feeds from source systems and Excel/CSV imports of indicator values."""

@@ -1,0 +1,1 @@
+"""12345 hotline records: classification and attribution."""

@@ -1,0 +1,5 @@
+"""API of public ratings."""
+
+from ninja import Router
+
+router = Router(tags=["ratings"])

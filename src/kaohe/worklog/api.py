@@ -1,0 +1,5 @@
+"""API of daily work."""
+
+from ninja import Router
+
+router = Router(tags=["worklog"])

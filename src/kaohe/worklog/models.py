@@ -1,0 +1,1 @@
+"""Daily work: logs, weekly plans, commitments, the supervisor ledger, special tasks."""
