@@ -37,7 +37,8 @@ def layout(codes: Iterable[str] = ()) -> dict[str, int]:
     missing = [c for c in dict.fromkeys(codes) if c not in known]
     if missing:
         with transaction.atomic():
-            start = (SheetColumn.objects.select_for_update().aggregate(m=Max("position"))["m"] or -1) + 1
+            last = SheetColumn.objects.select_for_update().aggregate(m=Max("position"))["m"]
+            start = 0 if last is None else last + 1
             SheetColumn.objects.bulk_create([SheetColumn(code=c, position=start + i) for i, c in enumerate(missing)])
         known = dict(SheetColumn.objects.values_list("code", "position"))
     slots = {name: i for i, name in enumerate(FIXED)}

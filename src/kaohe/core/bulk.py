@@ -76,21 +76,25 @@ _KINDS = {
 }
 
 
-def copy_columns(model: type[Model], columns: Mapping[str, "np.ndarray | str | int"]) -> int:
-    """Insert whole columns (numpy arrays; a str or int is the same for every row) in one statement.
+def copy_columns(model: type[Model], columns: Mapping[str, Any]) -> int:
+    """Insert whole columns in one statement: numpy arrays, or one value for every row.
 
-    PostgreSQL: one binary COPY built with numpy (NaN in a float column is NULL); elsewhere one
-    executemany. Returns the number of rows.
+    PostgreSQL with only numeric arrays and constant text: one binary COPY built with numpy (NaN in
+    a float column is NULL). Otherwise (text arrays, dates, other databases) one row-wise COPY or
+    executemany. NaN becomes NULL everywhere. Returns the number of rows.
     """
     fields = {f.column: f for f in model._meta.concrete_fields}
-    names = list(columns)
+    kinds = {c: _KINDS.get(fields[c].get_internal_type(), "other") for c in columns}
     n = int(next(v.shape[0] for v in columns.values() if isinstance(v, np.ndarray)))
-    if connection.vendor == "postgresql":
-        kinds = [_KINDS[fields[c].get_internal_type()] for c in names]
+    binary = connection.vendor == "postgresql" and all(
+        (isinstance(v, np.ndarray) and v.dtype.kind in "iufb" and kinds[c] in WIRE_KINDS)
+        or (isinstance(v, str) and kinds[c] == "text") or (isinstance(v, int | float) and kinds[c] in WIRE_KINDS)
+        for c, v in columns.items())
+    if binary:
         values = [v if isinstance(v, np.ndarray | str) else np.full(n, v) for v in columns.values()]
-        quoted = ", ".join(connection.ops.quote_name(c) for c in names)
+        quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
         sql = f"COPY {model._meta.db_table} ({quoted}) FROM STDIN (FORMAT BINARY)"
-        payload = binary_copy_payload(kinds, values)
+        payload = binary_copy_payload([kinds[c] for c in columns], values)
 
         def write() -> None:
             with cursor.cursor.copy(sql) as copy:
@@ -99,18 +103,23 @@ def copy_columns(model: type[Model], columns: Mapping[str, "np.ndarray | str | i
         with connection.cursor() as cursor:
             _run_recorded(cursor, sql, None, write)
         return n
-    lists = [_python_column(v, n) for v in columns.values()]
-    return bulk_insert(model, names, zip(*lists, strict=True))
+    lists = [_python_column(v, n, integer=kinds[c] in ("i8", "i4", "i2")) for c, v in columns.items()]
+    return bulk_insert(model, list(columns), zip(*lists, strict=True))
 
 
-def _python_column(value: "np.ndarray | str | int", n: int) -> list[Any]:
+WIRE_KINDS = ("i8", "i4", "i2", "f8")
+
+
+def _python_column(value: Any, n: int, *, integer: bool) -> list[Any]:
+    """A column as Python values for a row-wise insert; NaN becomes None (NULL)."""
     if not isinstance(value, np.ndarray):
         return [value] * n
-    if value.dtype.kind == "f":
-        column = value.astype(object)
-        column[np.isnan(value)] = None
-        return list(column.tolist())
-    return list(value.tolist())
+    if value.dtype.kind != "f":
+        return list(value.tolist())
+    missing = np.isnan(value)
+    column = (np.where(missing, 0, value).astype(np.int64) if integer else value).astype(object)
+    column[missing] = None
+    return list(column.tolist())
 
 
 def _run_recorded(cursor: Any, sql: str, params: Any, run: "Callable[[], object]") -> None:

@@ -1,0 +1,68 @@
+"""Recording values: provenance rows, value sheets, and refusal of bad values with nothing written."""
+
+import numpy as np
+import pytest
+
+from kaohe.audit.models import AuditEvent
+from kaohe.collection.models import IndicatorValue
+from kaohe.collection.services import ValueIn, values_record
+from kaohe.collection.sheets import sheet_matrix
+from kaohe.core.errors import ApplicationError
+from kaohe.indicators.services import default_content_load
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def content(city):
+    default_content_load(actor=None, year=2026)
+    return city
+
+
+def test_values_land_in_the_sheet_with_provenance(content):
+    person = content.zhang_san.pk
+    values_record(actor=None, source="feed", batch="b1", values=[
+        ValueIn(person, "JI02", 2026, value=97.5),
+        ValueIn(person, "DE02", 2026, level="较好"),
+        ValueIn(person, "JI03", 2026, value=91.0, sample_size=130),
+        ValueIn(person, "JI02", 2026, value=88.0, quarter=2),
+    ])
+
+    sheet = sheet_matrix(2026, person_ids=[person])
+    assert sheet.column("JI02").tolist() == [97.5]
+    assert sheet.column("DE02").tolist() == [1.0]
+    assert sheet.column("sat_n").tolist() == [130.0]
+    assert IndicatorValue.objects.filter(person_id=person, batch="b1").count() == 4
+    assert IndicatorValue.objects.get(person_id=person, code="JI02", quarter=2).value == 88.0
+    assert AuditEvent.objects.filter(action="collection.values.record", object_id="b1").count() == 1
+
+
+def test_a_second_batch_updates_only_its_own_slots(content):
+    person = content.li_si.pk
+    values_record(actor=None, source="feed", batch="b1", values=[ValueIn(person, "JI02", 2026, value=90.0)])
+    values_record(actor=None, source="import", batch="b2", values=[ValueIn(person, "JI01", 2026, value=80.0)])
+
+    sheet = sheet_matrix(2026, person_ids=[person])
+
+    assert (sheet.column("JI02").tolist(), sheet.column("JI01").tolist()) == ([90.0], [80.0])
+    assert np.isnan(sheet.column("JI05")[0])
+
+
+@pytest.mark.parametrize(
+    ("_case", "item", "message"),
+    [
+        ("unknown code", ValueIn(1, "XX99", 2026, value=1.0), "not an indicator"),
+        ("retired code", ValueIn(1, "QI04", 2026, value=1.0), "not an indicator"),
+        ("bad level", ValueIn(1, "DE02", 2026, level="优"), "not a level"),
+        ("missing number", ValueIn(1, "JI02", 2026), "needs a number"),
+    ],
+)
+def test_a_bad_value_refuses_the_whole_batch(content, _case, item, message):
+    good = ValueIn(content.zhang_san.pk, "JI02", 2026, value=90.0)
+    bad = ValueIn(content.zhang_san.pk, item.code, item.year, item.value, item.level)
+
+    with pytest.raises(ApplicationError, match=message):
+        values_record(actor=None, source="feed", batch="bad", values=[good, bad])
+
+    assert IndicatorValue.objects.count() == 0
+    assert sheet_matrix(2026, person_ids=[content.zhang_san.pk]).person_ids.tolist() == []
