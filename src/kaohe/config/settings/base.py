@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "django_ratelimit",
     "ninja",
     "kaohe.core",
     "kaohe.audit",
@@ -108,6 +109,17 @@ else:
             "LOCATION": str(VAR_DIR / "cache"),
         }
     }
+
+# Rate limits (django-ratelimit) need atomic shared counters: Redis. Without REDIS_URL (the embedded
+# single-machine default) each web process counts on its own, which is weaker; production requires Redis.
+CACHES["ratelimit"] = (
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"}
+)
+RATELIMIT_USE_CACHE = "ratelimit"
+RATELIMIT_FAIL_OPEN = False
+SILENCED_SYSTEM_CHECKS = [] if REDIS_URL else ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 # Background jobs: Redis in production; a broker that needs no server for the embedded default.
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
