@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.db import transaction
+from django.test import RequestFactory
 
 from kaohe.accounts.models import User
 from kaohe.demo.management.commands.seed_demo import DEMO_LOGINS, DEMO_PASSWORD
@@ -44,7 +45,8 @@ def test_every_demo_login_works_and_sees_what_its_role_should():
     call_command("seed_demo", people=120, seed=1, today=dt.date.fromisoformat(TODAY))
 
     for username, *_ in DEMO_LOGINS:
-        assert authenticate(username=username, password=DEMO_PASSWORD) is not None, username
+        request = RequestFactory().post("/login/", {"username": username})
+        assert authenticate(request=request, username=username, password=DEMO_PASSWORD) is not None, username
     assert people_visible(User.objects.get(username="office")).count() == 120
     assert people_visible(User.objects.get(username="staff")).count() == 1
     assert people_visible(User.objects.get(username="auditor")).count() == 0

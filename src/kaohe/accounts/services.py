@@ -24,6 +24,25 @@ def _require_role(actor: User | None, role: str) -> None:
         raise PermissionDeniedError(_("Your role does not allow this action."))
 
 
+def user_deactivate(*, actor: User | None, user: User) -> None:
+    """End an account at once: it can no longer log in and its sessions stop working."""
+    _require_role(actor, Role.SYSTEM_ADMIN)
+    with transaction.atomic():
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        audit_append(actor=actor, action="accounts.user.deactivate", object_type="user", object_id=user.pk)
+
+
+def user_unlock(*, actor: User | None, user: User) -> None:
+    """Lift a lockout before its cool-off ends (security administrator)."""
+    from axes.utils import reset
+
+    _require_role(actor, Role.SECURITY_ADMIN)
+    with transaction.atomic():
+        reset(username=user.username)
+        audit_append(actor=actor, action="accounts.user.unlock", object_type="user", object_id=user.pk)
+
+
 def user_create(
     *,
     actor: User | None,
@@ -121,3 +140,46 @@ def login_audit(*, user: Any, username: str, outcome: str) -> None:
     """Record a login attempt; the username typed is kept, never the password."""
     audit_append(actor=user, action="accounts.login", object_type="user",
                  object_id=getattr(user, "pk", "") or "", outcome=outcome, detail={"username": username[:150]})
+
+
+def password_change(*, user: User, old_password: str, new_password: str) -> None:
+    """Change one's own password: the old one must match and the new one pass the policy."""
+    if not user.check_password(old_password):
+        raise ApplicationError(_("The current password is wrong."), field="old_password")
+    if old_password == new_password:
+        raise ApplicationError(_("Choose a password different from the current one."), field="new_password")
+    try:
+        validate_password(new_password, user)
+    except ValidationError as exc:
+        raise ApplicationError(" ".join(exc.messages), field="new_password") from exc
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.password_changed_at = timezone.now()
+        user.save(update_fields=["password", "password_changed_at"])
+        audit_append(actor=user, action="accounts.password.change", object_type="user", object_id=user.pk)
+
+
+def otp_device_for(user: User) -> Any:
+    """The user's TOTP device, created unconfirmed on first use (enrolment)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user).order_by("-confirmed", "id").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="TOTP", confirmed=False)
+    return device
+
+
+def otp_verify(*, user: User, token: str) -> Any:
+    """Check a one-time code (each code works once; ±1 step tolerance). Audited either way."""
+    device = otp_device_for(user)
+    ok = bool(token.strip().isdigit()) and device.verify_token(token.strip())
+    with transaction.atomic():
+        if ok and not device.confirmed:
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+        audit_append(actor=user, action="accounts.otp.verify", object_type="user", object_id=user.pk,
+                     outcome="success" if ok else "failure", detail={"enrolment": not device.confirmed or not ok})
+    if not ok:
+        raise ApplicationError(_("The code is wrong or already used. Enter the current 6-digit code."),
+                               field="token")
+    return device

@@ -4,7 +4,9 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+from django_ratelimit.exceptions import Ratelimited
 
 from kaohe.audit import context
 from kaohe.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
@@ -25,6 +27,11 @@ class ApplicationErrorMiddleware:
             context.current.reset(token)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, Ratelimited):
+            return render(request, "web/error.html", {
+                "title": gettext_noop("Not allowed"),
+                "message": _("Too many requests from here in a short time. Wait a minute and try again."),
+            }, status=429)
         if not isinstance(exception, ApplicationError):
             return None
         titles = {NotFoundError: gettext_noop("Not found"), PermissionDeniedError: gettext_noop("Not allowed")}

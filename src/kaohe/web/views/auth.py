@@ -1,19 +1,31 @@
 """Login, logout and the role's home page."""
 
-from django.contrib.auth import logout
+import base64
+
+import segno
+from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_ratelimit.decorators import ratelimit
 
-from kaohe.accounts.services import login_audit
+from kaohe.accounts.http import AuthedRequest
+from kaohe.accounts.services import login_audit, otp_device_for, otp_verify, password_change
 from kaohe.audit.services import audit_append
+from kaohe.core.errors import ApplicationError
 
 
+@method_decorator(ratelimit(key="ip", rate="20/m", method="POST", block=True), name="post")
 class KaoheLoginView(LoginView):
+    """Password login; a per-IP throttle (20/min) and django-axes lockouts (5 failures) guard it."""
+
     template_name = "web/login.html"
     redirect_authenticated_user = True
 
@@ -41,3 +53,54 @@ def logout_view(request: HttpRequest) -> HttpResponseRedirect:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "web/home.html")
+
+
+def locked_out(request: HttpRequest, credentials: object = None, *args: object) -> HttpResponse:
+    """The same answer for every locked name, known or not (no account probing)."""
+    login_audit(user=None, username=request.POST.get("username", ""), outcome="locked")
+    return render(request, "web/error.html", {
+        "title": "Not allowed",
+        "message": _("Too many failed logins. The account is locked for a while; try again later or ask the "
+                     "security administrator."),
+    }, status=429)
+
+
+@login_required
+def otp(request: AuthedRequest) -> HttpResponse:
+    """Second factor: enrol a TOTP authenticator the first time, then enter its 6-digit code."""
+    device = otp_device_for(request.user)
+    context: dict[str, object] = {"enrolling": not device.confirmed, "next": request.GET.get("next", "/")}
+    if not device.confirmed:
+        context["config_url"] = device.config_url
+        context["qr"] = segno.make(device.config_url, error="m").svg_inline(scale=4)
+        context["secret"] = base64.b32encode(device.bin_key).decode()
+    if request.method == "POST":
+        try:
+            verified = otp_verify(user=request.user, token=request.POST.get("token", ""))
+        except ApplicationError as error:
+            context["error"] = error.message
+            return render(request, "web/otp.html", context, status=400)
+        otp_login(request, verified)
+        return redirect(_safe_next(request.POST.get("next", "/")))
+    return render(request, "web/otp.html", context)
+
+
+def _safe_next(target: str) -> str:
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    return target if url_has_allowed_host_and_scheme(target, allowed_hosts=None) and target.startswith("/") else "/"
+
+
+@login_required
+def password_change_view(request: AuthedRequest) -> HttpResponse:
+    context: dict[str, object] = {"next": request.GET.get("next", "/")}
+    if request.method == "POST":
+        try:
+            password_change(user=request.user, old_password=request.POST.get("old_password", ""),
+                            new_password=request.POST.get("new_password", ""))
+        except ApplicationError as error:
+            context["error"] = error.message
+            return render(request, "web/password_change.html", context, status=400)
+        update_session_auth_hash(request, request.user)
+        return redirect(_safe_next(request.POST.get("next", "/")))
+    return render(request, "web/password_change.html", context)

@@ -52,9 +52,10 @@ def _uploaded(request: AuthedRequest) -> bytes:
     upload = request.FILES.get("file")
     if upload is None:
         raise ApplicationError(_("Choose an Excel file (.xlsx) to import."), field="file")
-    if upload.size > MAX_UPLOAD:
+    if (upload.size or 0) > MAX_UPLOAD:
         raise ApplicationError(_("The file is larger than 20 MB."), field="file")
-    return upload.read()
+    data: bytes = upload.read()
+    return data
 
 
 def _report_context(report: excel.ImportReport, dry_run: bool) -> dict[str, Any]:
