@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT="${PORT:-8000}"
 mkdir -p var/broker var/broker-done var/log
-.venv/bin/celery -A kaohe worker --pool=solo --concurrency=1 --loglevel=INFO >var/log/worker.log 2>&1 &
+.venv/bin/celery -A kaohe worker --beat --pool=solo --concurrency=1 --loglevel=INFO >var/log/worker.log 2>&1 &
 WORKER=$!
 trap 'kill $WORKER 2>/dev/null || true' EXIT INT TERM
 cat <<MSG

@@ -113,3 +113,48 @@ def test_unknown_status_is_refused_before_anything_is_written(city):
         person_set_status(actor=None, person=city.zhang_san, status="flying")
 
     assert AuditEvent.objects.count() == before
+
+
+def test_a_tail_cut_together_with_the_head_is_caught_by_the_signed_checkpoint():
+    from kaohe.audit.checkpoints import checkpoint_create
+    from kaohe.audit.models import AuditHead
+
+    _events(5)
+    checkpoint_create()
+    _sql("DELETE FROM audit_auditevent WHERE seq >= 4")
+    row3 = AuditEvent.objects.get(seq=3)
+    AuditHead.objects.filter(pk=1).update(seq=3, hash=row3.hash)
+
+    report = verify_chain()
+
+    assert (report.ok, report.first_broken_seq) == (False, 4)
+    assert "tail was cut" in report.reason
+
+
+def test_a_forged_checkpoint_is_refused():
+    from kaohe.audit.checkpoints import checkpoint_create
+    from kaohe.audit.models import AuditCheckpoint
+
+    _events(2)
+    checkpoint = checkpoint_create()
+    AuditCheckpoint.objects.filter(pk=checkpoint.pk).update(signature="0" * 64)
+
+    assert "not signed" in verify_chain().reason
+
+
+def test_audit_verify_command_names_the_broken_row():
+    from django.core.management import CommandError, call_command
+
+    _events(3)
+    _sql("UPDATE audit_auditevent SET actor = 'mallory' WHERE seq = 2")
+
+    with pytest.raises(CommandError, match="broken at row 2"):
+        call_command("audit_verify")
+
+
+def test_retention_below_six_months_fails_the_system_check(settings):
+    from kaohe.audit.checks import retention_check
+
+    settings.AUDIT_RETENTION_DAYS = 90
+
+    assert [e.id for e in retention_check(None)] == ["kaohe.E001"]

@@ -1,9 +1,12 @@
 """Session policy on every request: timeouts, password expiry and two-factor verification."""
 
+import ipaddress
 from collections.abc import Callable
 
+from django.conf import settings
+
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -46,3 +49,23 @@ class SecurityPolicyMiddleware:
         if policy.password_expired(user, now):
             return _refuse(request, "web:password_change", _("Your password is more than 90 days old; change it."))
         return self.get_response(request)
+
+
+class AdminNetworkMiddleware:
+    """The administrators' pages (/manage/) answer only to addresses in KAOHE_ADMIN_NETWORKS (等保 A7)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.networks = [ipaddress.ip_network(n) for n in settings.KAOHE_ADMIN_NETWORKS]
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith("/manage/") and not self._allowed(request.META.get("REMOTE_ADDR", "")):
+            return HttpResponseForbidden(_("The administrators' pages are open only from the admin network."))
+        return self.get_response(request)
+
+    def _allowed(self, address: str) -> bool:
+        try:
+            ip = ipaddress.ip_address(address)
+        except ValueError:
+            return False
+        return any(ip in network for network in self.networks)

@@ -41,3 +41,23 @@ class AuditHead(models.Model):
 
     def __str__(self) -> str:
         return f"head #{self.seq}"
+
+
+class AuditCheckpoint(models.Model):
+    """A signed statement of the log's size and tip hash at a moment (daily and at each cycle close).
+
+    Exported and kept outside the system, it lets `audit_verify` detect a truncated tail or a chain
+    rewritten by someone with database rights: the signature key is outside the database.
+    """
+
+    size = models.BigIntegerField()
+    root_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+    reason = models.CharField(max_length=80, default="daily")
+    signature = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["size"]
+
+    def __str__(self) -> str:
+        return f"checkpoint {self.size} {self.created_at:%Y-%m-%d}"

@@ -40,4 +40,22 @@ def verify_chain(*, batch: int = 5000) -> ChainReport:
     head = AuditHead.objects.filter(pk=1).first()
     if head and (head.seq != checked or head.hash != prev):
         return ChainReport(False, checked, checked + 1, f"log ends at row {checked} but the head says {head.seq}")
+    return _against_checkpoints(checked)
+
+
+def _against_checkpoints(checked: int) -> ChainReport:
+    """Every signed checkpoint must verify and match the row it names (a shorter log was truncated)."""
+    from kaohe.audit.checkpoints import checkpoint_valid, hash_at
+    from kaohe.audit.models import AuditCheckpoint
+
+    for checkpoint in AuditCheckpoint.objects.order_by("size"):
+        if not checkpoint_valid(checkpoint):
+            return ChainReport(False, checked, checkpoint.size, f"checkpoint of row {checkpoint.size} is not "
+                               "signed by this system's key")
+        if checkpoint.size > checked:
+            return ChainReport(False, checked, checked + 1, f"log ends at row {checked} but a checkpoint "
+                               f"vouches for {checkpoint.size} rows: the tail was cut")
+        if hash_at(checkpoint.size) != checkpoint.root_hash:
+            return ChainReport(False, checked, checkpoint.size, f"row {checkpoint.size} differs from its "
+                               "signed checkpoint")
     return ChainReport(True, checked)

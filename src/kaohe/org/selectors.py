@@ -1,11 +1,13 @@
 """Reads of the organisation, always through the caller's data scope."""
 
+from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from kaohe.accounts.models import User
-from kaohe.accounts.roles import Role
+from kaohe.accounts.roles import ADMIN_ROLES, Role
 from kaohe.accounts.scope import scope_for
+from kaohe.audit.services import audit_append
 from kaohe.core.errors import NotFoundError
 from kaohe.org.models import CivilServant, Unit
 
@@ -24,6 +26,9 @@ def person_get(user: User, person_id: int) -> CivilServant:
     )
     if person is None:
         raise NotFoundError(_("No person with id %(id)s in your data scope.") % {"id": person_id})
+    if scope_for(user, roles=ADMIN_ROLES).has(*ADMIN_ROLES):
+        with transaction.atomic():  # an administrator reading personal data is always recorded
+            audit_append(actor=user, action="org.person.read", object_type="person", object_id=person.pk)
     return person
 
 

@@ -26,11 +26,15 @@ def request_scope(request: HttpRequest) -> Scope:
 
 def nav_items(scope: Scope) -> list[NavItem]:
     items = [NavItem("web:home", _("To do"))]
-    if scope.has(*PEOPLE_READER_ROLES):
+    if scope.has(*(PEOPLE_READER_ROLES - {Role.SYSTEM_ADMIN})):
         items += [NavItem("web:unit_tree", _("Units")), NavItem("web:people", _("People"))]
     if scope.has(Role.APPRAISAL_OFFICE, Role.COMMITTEE, Role.SUPERVISOR, Role.DISCIPLINE):
         items += [NavItem("web:cycles", _("Appraisal")), NavItem("web:library", _("Indicators")),
                   NavItem("web:schemes", _("Schemes"))]
+    admin_pages = ((Role.SYSTEM_ADMIN, "web:manage_users", _("Users")),
+                   (Role.SECURITY_ADMIN, "web:manage_roles", _("Roles and access")),
+                   (Role.AUDITOR, "web:manage_audit", _("Audit log")))
+    items += [NavItem(url, label) for role, url, label in admin_pages if scope.has(role)]
     if scope.has(Role.CIVIL_SERVANT) and scope.own_person_id:
         items.append(NavItem("web:my_record", _("My record")))
     return items

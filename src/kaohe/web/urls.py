@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kaohe.web.views import appraisal, auth, indicators, jobs, org, tokens, transfer
+from kaohe.web.views import appraisal, auth, indicators, jobs, manage, org, tokens, transfer
 
 app_name = "web"
 
@@ -39,6 +39,13 @@ urlpatterns = [
     path("runs/<int:run_id>/units/<int:unit_id>/", appraisal.unit_results, name="unit_results"),
     path("runs/<int:run_id>/people/<int:person_id>/", appraisal.person_result, name="person_result"),
     path("runs/<int:run_id>/diff/<int:other_id>/", appraisal.run_diff, name="run_diff"),
+    path("manage/users/", manage.users, name="manage_users"),
+    path("manage/users/<str:user_id>/end/", manage.user_end, name="manage_user_end"),
+    path("manage/unlock/<str:username>/", manage.unlock, name="manage_unlock"),
+    path("manage/roles/", manage.roles, name="manage_roles"),
+    path("manage/roles/<int:assignment_id>/remove/", manage.role_remove, name="manage_role_remove"),
+    path("manage/audit/", manage.audit, name="manage_audit"),
+    path("manage/audit/checkpoint/", manage.audit_checkpoint, name="manage_audit_checkpoint"),
     path("tokens/", tokens.tokens, name="tokens"),
     path("tokens/<int:token_id>/revoke/", tokens.token_revoke, name="token_revoke"),
     path("jobs/<int:job_id>/", jobs.job_detail, name="job_detail"),

@@ -1,7 +1,7 @@
 """Pages of daily work."""
 
-from django.urls import path  # noqa: F401
+from django.urls import URLPattern
 
 app_name = "worklog"
 
-urlpatterns: list = []
+urlpatterns: list[URLPattern] = []

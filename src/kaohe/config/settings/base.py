@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "kaohe.accounts.middleware.SecurityPolicyMiddleware",
+    "kaohe.accounts.middleware.AdminNetworkMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -74,6 +75,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "kaohe.web.views.auth.locked_out"
 AXES_VERBOSE = False
 OTP_TOTP_ISSUER = "Kaohe 考核"
+# Networks from which the administrators' pages (/manage/) may be used (CIDR list).
+KAOHE_ADMIN_NETWORKS = env.list("KAOHE_ADMIN_NETWORKS", default=["127.0.0.0/8", "::1/128"])
 
 ROOT_URLCONF = "kaohe.config.urls"
 WSGI_APPLICATION = "kaohe.config.wsgi.application"
@@ -156,6 +159,12 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = False
+CELERY_BEAT_SCHEDULE = {
+    "audit-checkpoint-daily": {"task": "kaohe.audit.tasks.audit_checkpoint_daily", "schedule": 24 * 60 * 60},
+}
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# The audit log is kept at least six months (网络安全法 第21条: ≥ 184 days); nothing deletes younger rows.
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365)
 
 AUTH_PASSWORD_VALIDATORS = [  # kaohe.accounts.policy explains the choice
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
