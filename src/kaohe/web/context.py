@@ -41,7 +41,8 @@ def nav_items(scope: Scope) -> list[NavItem]:
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
-    if not request.user.is_authenticated:
+    user = getattr(request, "user", None)  # absent on errors raised before authentication ran
+    if user is None or not user.is_authenticated:
         return {}
     scope = request_scope(request)
     return {"nav_items": nav_items(scope), "user_roles": sorted(str(Role(r).label) for r in scope.roles)}

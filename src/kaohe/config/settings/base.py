@@ -47,6 +47,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "kaohe.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "kaohe.core.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -140,7 +141,9 @@ CACHES["ratelimit"] = (
 RATELIMIT_USE_CACHE = "ratelimit"
 RATELIMIT_FAIL_OPEN = False
 # axes.W006: names are locked by axes; addresses are throttled by django-ratelimit on the login view.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"] + ([] if REDIS_URL else ["django_ratelimit.E003", "django_ratelimit.W001"])
+# django_ratelimit.W001: Django's own RedisCache is not in its list, but its incr() is Redis INCR (atomic).
+# django_ratelimit.E003 (a per-process cache) only without Redis: the embedded single-machine default.
+SILENCED_SYSTEM_CHECKS = ["axes.W006", "django_ratelimit.W001"] + ([] if REDIS_URL else ["django_ratelimit.E003"])
 
 # Background jobs: Redis in production; a broker that needs no server for the embedded default.
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
