@@ -33,6 +33,8 @@ class KeyError_(Exception):
 class CryptoProvider(Protocol):
     def encrypt(self, plaintext: str, *, context: str) -> str: ...
     def decrypt(self, token: str, *, context: str) -> str: ...
+    def encrypt_bytes(self, data: bytes, *, context: str) -> bytes: ...
+    def decrypt_bytes(self, blob: bytes, *, context: str) -> bytes: ...
     def blind_index(self, value: str, *, context: str) -> str: ...
 
 
@@ -86,25 +88,40 @@ class SoftwareProvider:
         return Cipher(algo, modes.GCM(nonce, tag))
 
     def encrypt(self, plaintext: str, *, context: str) -> str:
-        nonce = os.urandom(NONCE_BYTES)
-        encryptor = self._cipher(self.ring.data_keys[self.ring.active], nonce).encryptor()
-        encryptor.authenticate_additional_data(context.encode())
-        body = encryptor.update(plaintext.encode()) + encryptor.finalize()
-        blob = base64.b64encode(nonce + body + encryptor.tag).decode()
+        blob = base64.b64encode(self._seal(plaintext.encode(), context)).decode()
         return f"v1.{self.ring.active}.{blob}"
 
     def decrypt(self, token: str, *, context: str) -> str:
         try:
             _version, key_id, blob = token.split(".", 2)
-            key = self.ring.data_keys[key_id]
-        except (ValueError, KeyError) as exc:
+        except ValueError as exc:
             raise KeyError_("Ciphertext is malformed or was made with an unknown key") from exc
-        raw = base64.b64decode(blob)
+        return self._open(key_id, base64.b64decode(blob), context).decode()
+
+    def encrypt_bytes(self, data: bytes, *, context: str) -> bytes:
+        """Binary form for files (backups): key id, a NUL, then nonce ‖ ciphertext ‖ tag."""
+        return self.ring.active.encode() + b"\x00" + self._seal(data, context)
+
+    def decrypt_bytes(self, blob: bytes, *, context: str) -> bytes:
+        key_id, _, sealed = blob.partition(b"\x00")
+        return self._open(key_id.decode(errors="replace"), sealed, context)
+
+    def _seal(self, data: bytes, context: str) -> bytes:
+        nonce = os.urandom(NONCE_BYTES)
+        encryptor = self._cipher(self.ring.data_keys[self.ring.active], nonce).encryptor()
+        encryptor.authenticate_additional_data(context.encode())
+        body = encryptor.update(data) + encryptor.finalize()
+        return nonce + body + encryptor.tag
+
+    def _open(self, key_id: str, raw: bytes, context: str) -> bytes:
+        key = self.ring.data_keys.get(key_id)
+        if key is None or len(raw) < NONCE_BYTES + TAG_BYTES:
+            raise KeyError_("Ciphertext is malformed or was made with an unknown key")
         nonce, body, tag = raw[:NONCE_BYTES], raw[NONCE_BYTES:-TAG_BYTES], raw[-TAG_BYTES:]
         decryptor = self._cipher(key, nonce, tag).decryptor()
         decryptor.authenticate_additional_data(context.encode())
         try:
-            return (decryptor.update(body) + decryptor.finalize()).decode()
+            return decryptor.update(body) + decryptor.finalize()
         except InvalidTag as exc:
             raise KeyError_("Ciphertext failed its integrity check (wrong key or tampered)") from exc
 
