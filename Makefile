@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8000
 
-.PHONY: run test deps lint types imports pytest messages translations clean-db bench
+.PHONY: run test deps lint types imports security pytest messages translations clean-db system-deps
 
 run: deps translations
 	$(BIN)/python manage.py migrate --noinput -v0
@@ -12,7 +12,7 @@ run: deps translations
 	$(BIN)/python manage.py seed_demo --people 2000 --seed 1 --if-empty
 	PORT=$(PORT) scripts/serve.sh
 
-test: deps translations system-deps lint types imports pytest
+test: deps translations system-deps lint types imports security pytest
 
 deps: $(VENV)/.installed node_modules/.installed
 
@@ -46,6 +46,9 @@ types:
 
 imports:
 	$(BIN)/lint-imports
+
+security:
+	$(BIN)/bandit -q -r src -ll
 
 pytest:
 	$(BIN)/pytest

@@ -48,7 +48,7 @@ def table_counts() -> dict[str, int]:
         for model in apps.get_models():
             table = model._meta.db_table
             if model._meta.managed and not model._meta.proxy and table not in counts:
-                cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")  # noqa: S608
+                cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")  # noqa: S608  # nosec B608
                 counts[table] = cursor.fetchone()[0]
     return counts
 
