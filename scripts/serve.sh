@@ -19,6 +19,8 @@ cat <<MSG
     sysadmin   system administrator (系统管理员)
     secadmin   security administrator (安全管理员)
     auditor    audit administrator (审计管理员)
+  office, committee and the three administrators also need a one-time code:
+    .venv/bin/python manage.py demo_otp office     (prints the current 6-digit code)
   Worker log: var/log/worker.log.  Stop with Ctrl-C.
 
 MSG

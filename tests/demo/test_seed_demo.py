@@ -62,3 +62,17 @@ def test_demo_city_is_loaded_only_into_an_empty_database():
         call_command("seed_demo", people=60, seed=1)
 
     assert CivilServant.objects.count() == 60
+
+
+def test_privileged_demo_logins_have_an_authenticator_whose_code_works():
+    from io import StringIO
+
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    call_command("seed_demo", people=60, seed=1, today=dt.date.fromisoformat(TODAY))
+    out = StringIO()
+    call_command("demo_otp", "office", stdout=out)
+
+    device = TOTPDevice.objects.get(user__username="office")
+    assert device.verify_token(out.getvalue().strip())
+    assert not TOTPDevice.objects.filter(user__username="staff").exists()

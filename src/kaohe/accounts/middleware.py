@@ -4,7 +4,6 @@ import ipaddress
 from collections.abc import Callable
 
 from django.conf import settings
-
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, HttpResponseRedirect, JsonResponse
 from django.urls import reverse

@@ -7,9 +7,11 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.db.models import Count
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from django.utils import timezone
 
 from kaohe.accounts.models import User
+from kaohe.accounts.policy import MFA_ROLES
 from kaohe.accounts.roles import Role
 from kaohe.accounts.services import role_assign, user_create
 from kaohe.demo.city import DemoCity, build_demo_city
@@ -83,6 +85,8 @@ def create_demo_logins(city: DemoCity) -> None:
             role_assign(actor=None, user=user, role=role, scope_unit=scope_unit)
             if person is not None:
                 _grant_own_record(user)
+            if role in MFA_ROLES:
+                TOTPDevice.objects.create(user=user, name="demo authenticator", confirmed=True)
 
 
 def _grant_own_record(user: User) -> None:
