@@ -9,7 +9,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kaohe.config.settings.local")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 

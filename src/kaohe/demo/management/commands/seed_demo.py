@@ -7,8 +7,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.db.models import Count
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kaohe.accounts.models import User
 from kaohe.accounts.policy import MFA_ROLES
