@@ -10,6 +10,7 @@ from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import HttpBearer, django_auth
 
 from kaohe.accounts.services import api_token_user
+from kaohe.analytics.api import router as analytics_router
 from kaohe.ballots.api import router as ballots_router
 from kaohe.core.errors import ApplicationError
 from kaohe.feeds.api import router as feeds_router
@@ -43,6 +44,7 @@ api.add_router("/ratings/", ratings_router)
 api.add_router("/ballots/", ballots_router)
 api.add_router("/hotline/", hotline_router)
 api.add_router("/worklog/", worklog_router)
+api.add_router("/analytics/", analytics_router)
 
 
 @api.exception_handler(ApplicationError)

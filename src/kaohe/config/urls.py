@@ -12,6 +12,7 @@ urlpatterns = [
     path("ballots/", include("kaohe.ballots.urls")),
     path("hotline/", include("kaohe.hotline.urls")),
     path("work/", include("kaohe.worklog.urls")),
+    path("analysis/", include("kaohe.analytics.urls")),
     path("", include("kaohe.web.urls")),
 ]
 

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "kaohe.ballots",
     "kaohe.hotline",
     "kaohe.worklog",
+    "kaohe.analytics",
     "kaohe.demo",
     "kaohe.web",
 ]

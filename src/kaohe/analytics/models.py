@@ -1,0 +1,1 @@
+"""Analysis and reports: roll-ups, dashboards, statistics, PDF and Excel reports."""
