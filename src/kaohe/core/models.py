@@ -43,3 +43,31 @@ class Job(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED)
+
+
+class CalendarDay(models.Model):
+    """An administrator's correction of the working-day calendar: a holiday or a make-up working day.
+
+    Entries override chinesecalendar's data; a year becomes known when it is declared complete
+    (`CalendarYear`), so a year nobody has published is still refused rather than guessed.
+    """
+
+    date = models.DateField(unique=True)
+    working = models.BooleanField(help_text="True: a make-up working day (调休); False: a holiday")
+    name = models.CharField(max_length=50, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {'workday' if self.working else 'holiday'}"
+
+
+class CalendarYear(models.Model):
+    """A year whose holidays and make-up days have all been entered by hand (after the State Council notice)."""
+
+    year = models.PositiveSmallIntegerField(unique=True)
+    source = models.CharField(max_length=200, help_text="e.g. 国务院办公厅关于2027年部分节假日安排的通知")
+
+    def __str__(self) -> str:
+        return str(self.year)

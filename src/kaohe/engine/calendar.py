@@ -70,3 +70,21 @@ class WorkCalendar:
         """`start` + n days; with `roll_forward`, a deadline on a non-working day moves to the next one."""
         end = start + dt.timedelta(days=n)
         return self.next_working_day(end) if roll_forward else end
+
+
+def period_end(calendar: WorkCalendar, start: dt.date, n: int, *, working: bool) -> dt.date:
+    """The last day of a period of `n` days that starts on `start` (the start day counts), e.g. 公示
+    "不少于5个工作日" from its first day."""
+    if working:
+        return calendar.add_working_days(start - ONE_DAY, n)
+    return start + dt.timedelta(days=n - 1)
+
+
+def due_after(calendar: WorkCalendar, event: dt.date, n: int, *, working: bool, roll_forward: bool = True) -> dt.date:
+    """A deadline `n` days after an event; the event's own day is not counted (期间开始之日不计算在内).
+
+    Calendar days ending on a non-working day roll to the next working day when `roll_forward`.
+    """
+    if working:
+        return calendar.add_working_days(event, n)
+    return calendar.add_calendar_days(event, n, roll_forward=roll_forward)
