@@ -60,3 +60,10 @@ def scope_for(user: User, roles: Iterable[str] = PEOPLE_READER_ROLES) -> Scope:
         unit_paths=_roots(paths),
         own_person_id=user.person_id,
     )
+
+
+def holders_over(path: str, role: str) -> list[int]:
+    """Ids of the active users holding `role` over the unit at `path` (their scope contains it)."""
+    assignments = RoleAssignment.objects.filter(role=role, user__is_active=True, scope_unit__isnull=False)
+    return sorted({uid for uid, scope_path in assignments.values_list("user_id", "scope_unit__path")
+                   if path.startswith(scope_path)})

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from kaohe.core.fields import EncryptedTextField
 from kaohe.core.models import Job
 from kaohe.org.models import CivilServant, Unit
 
@@ -31,17 +32,27 @@ class Cycle(models.Model):
 
 
 class QuarterGrade(models.Model):
-    """A 平时 quarter's grade given by the supervisor: 1 好, 2 较好, 3 一般, 4 较差."""
+    """A 平时 quarter: the person's summary, the supervisor's grade (1 好, 2 较好, 3 一般, 4 较差;
+    null until graded) with a comment, and when the person saw the feedback."""
 
     person = models.ForeignKey(CivilServant, on_delete=models.CASCADE, related_name="quarter_grades")
     year = models.PositiveSmallIntegerField()
     quarter = models.PositiveSmallIntegerField()
-    grade = models.PositiveSmallIntegerField()
+    summary = EncryptedTextField(context="appraisal.quartergrade.summary", blank=True)
+    grade = models.PositiveSmallIntegerField(null=True, blank=True)
+    performance = models.PositiveSmallIntegerField(null=True, blank=True, help_text="业绩 1 low – 3 high")
+    potential = models.PositiveSmallIntegerField(null=True, blank=True, help_text="潜力 1 low – 3 high")
+    comment = models.TextField(blank=True)
+    graded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    graded_at = models.DateTimeField(null=True, blank=True)
+    feedback_seen_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["person", "year", "quarter"], name="quarter_grade_unique"),
-            models.CheckConstraint(condition=Q(grade__gte=1, grade__lte=4), name="quarter_grade_1_to_4"),
+            models.CheckConstraint(condition=Q(grade__isnull=True) | Q(grade__gte=1, grade__lte=4),
+                                   name="quarter_grade_1_to_4"),
             models.CheckConstraint(condition=Q(quarter__gte=1, quarter__lte=4), name="quarter_1_to_4"),
         ]
 
@@ -168,3 +179,86 @@ class RunResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run_id}:{self.person_id} {self.grade}"
+
+
+class Appraisal(models.Model):
+    """One person's annual appraisal in a cycle, moving through `engine.workflow.Step`.
+
+    Each grade that shaped the result is kept: the supervisor's proposal, the engine's proposal (from
+    the current run), the committee's (with the reason when it differs from the engine), the final one.
+    """
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="appraisals")
+    person = models.ForeignKey(CivilServant, on_delete=models.CASCADE, related_name="appraisals")
+    step = models.CharField(max_length=20, default="self_summary")
+    summary = EncryptedTextField(context="appraisal.appraisal.summary", blank=True)
+    votes_closed = models.BooleanField(default=False)
+    supervisor_grade = models.PositiveSmallIntegerField(null=True, blank=True)
+    supervisor_comment = models.TextField(blank=True)
+    special_review_note = models.TextField(blank=True)
+    special_review_veto = models.BooleanField(default=False)
+    special_review_done = models.BooleanField(default=False)
+    engine_grade = models.PositiveSmallIntegerField(null=True, blank=True)
+    committee_grade = models.PositiveSmallIntegerField(null=True, blank=True)
+    override_reason = models.TextField(blank=True)
+    final_grade = models.PositiveSmallIntegerField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    notified_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    agrees = models.BooleanField(null=True, blank=True)
+    opinion = EncryptedTextField(context="appraisal.appraisal.opinion", blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["cycle", "person"], name="appraisal_unique")]
+        indexes = [models.Index(fields=["cycle", "step"])]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}@{self.cycle_id} {self.step}"
+
+
+class Publication(models.Model):
+    """公示 of a unit's proposed 优秀 inside the organ, for at least 5 working days, with an objection box."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="publications")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    start_date = models.DateField()
+    end_date = models.DateField()
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["cycle", "unit"], name="publication_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.start_date}–{self.end_date}"
+
+
+class Objection(models.Model):
+    """An objection raised during a 公示; the text is encrypted, the committee resolves it."""
+
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="objections")
+    about = models.ForeignKey(CivilServant, on_delete=models.CASCADE, related_name="+")
+    text = EncryptedTextField(context="appraisal.objection.text")
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    filed_at = models.DateTimeField(auto_now_add=True)
+    resolution = models.TextField(blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"objection {self.pk} about {self.about_id}"
+
+
+class Interview(models.Model):
+    """An interview (约谈) with a help plan, opened after two consecutive quarters below standard."""
+
+    person = models.ForeignKey(CivilServant, on_delete=models.CASCADE, related_name="interviews")
+    year = models.PositiveSmallIntegerField()
+    quarter = models.PositiveSmallIntegerField()
+    due = models.DateField()
+    plan = models.TextField(blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "year", "quarter"], name="interview_unique")]
+
+    def __str__(self) -> str:
+        return f"约谈 {self.person_id} {self.year}Q{self.quarter}"

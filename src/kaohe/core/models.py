@@ -71,3 +71,21 @@ class CalendarYear(models.Model):
 
     def __str__(self) -> str:
         return str(self.year)
+
+
+class Notification(models.Model):
+    """An item in a user's inbox: something that needs them, with a link and a due date."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    title = models.CharField(max_length=200)
+    link = models.CharField(max_length=300, blank=True)
+    due = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["done_at", "due", "-created_at"]
+        indexes = [models.Index(fields=["user", "done_at"])]
+
+    def __str__(self) -> str:
+        return self.title

@@ -226,3 +226,6 @@ LOGGING = {
 }
 
 FORMAT_MODULE_PATH = ["kaohe.web.formats"]
+
+# Inbox items are also emailed when this is on (configure EMAIL_HOST and friends as usual).
+KAOHE_EMAIL_NOTIFICATIONS = env.bool("KAOHE_EMAIL_NOTIFICATIONS", default=False)
