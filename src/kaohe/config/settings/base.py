@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "kaohe.hotline",
     "kaohe.worklog",
     "kaohe.analytics",
+    "kaohe.appeals",
     "kaohe.demo",
     "kaohe.web",
 ]

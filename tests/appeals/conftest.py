@@ -1,0 +1,1 @@
+from tests.appraisal.conftest import scored  # noqa: F401
