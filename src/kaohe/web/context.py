@@ -35,8 +35,10 @@ def nav_items(scope: Scope) -> list[NavItem]:
                    (Role.SECURITY_ADMIN, "web:manage_roles", _("Roles and access")),
                    (Role.AUDITOR, "web:manage_audit", _("Audit log")))
     items += [NavItem(url, label) for role, url, label in admin_pages if scope.has(role)]
+    if scope.has(Role.APPRAISAL_OFFICE, Role.COMMITTEE):
+        items.append(NavItem("web:cases", _("Reviews and appeals")))
     if scope.has(Role.CIVIL_SERVANT) and scope.own_person_id:
-        items.append(NavItem("web:my_record", _("My record")))
+        items += [NavItem("web:workflow_mine", _("My appraisal")), NavItem("web:my_record", _("My record"))]
     return items
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kaohe.web.views import appraisal, auth, indicators, jobs, manage, org, tokens, transfer
+from kaohe.web.views import appraisal, auth, indicators, jobs, manage, org, tokens, transfer, workflow
 
 app_name = "web"
 
@@ -46,6 +46,15 @@ urlpatterns = [
     path("manage/roles/<int:assignment_id>/remove/", manage.role_remove, name="manage_role_remove"),
     path("manage/audit/", manage.audit, name="manage_audit"),
     path("manage/audit/checkpoint/", manage.audit_checkpoint, name="manage_audit_checkpoint"),
+    path("appraisal/mine/", workflow.mine, name="workflow_mine"),
+    path("appraisal/mine/act/", workflow.mine_act, name="workflow_mine_act"),
+    path("appraisal/cycles/<int:cycle_id>/units/<int:unit_id>/", workflow.unit_steps, name="workflow_unit"),
+    path("appraisal/cycles/<int:cycle_id>/committee/", workflow.committee, name="workflow_committee"),
+    path("appraisal/cycles/<int:cycle_id>/act/", workflow.cycle_actions, name="workflow_cycle_act"),
+    path("appraisal/publications/<int:publication_id>/", workflow.publication, name="publication"),
+    path("appraisal/quarters/<int:year>/<int:quarter>/", workflow.quarters, name="workflow_quarters"),
+    path("appeals/", workflow.cases, name="cases"),
+    path("appeals/<int:case_id>/", workflow.case_detail, name="case_detail"),
     path("tokens/", tokens.tokens, name="tokens"),
     path("tokens/<int:token_id>/revoke/", tokens.token_revoke, name="token_revoke"),
     path("jobs/<int:job_id>/", jobs.job_detail, name="job_detail"),

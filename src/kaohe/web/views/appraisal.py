@@ -45,8 +45,27 @@ def cycle_detail(request: AuthedRequest, cycle_id: int) -> HttpResponse:
     if run is not None:
         units = list(selectors.results_visible(request.user, run).values("group_id", "group__name")
                      .annotate(avg=Avg("composite")).order_by("group__path"))
-    context = {"cycle": cycle, "runs": cycle.runs.select_related("job")[:20], "current": run, "units": units}
+    context = {"cycle": cycle, "runs": cycle.runs.select_related("job")[:20], "current": run, "units": units,
+               "progress": _progress(request, cycle), "all_units": org_selectors.units_visible(request.user)
+               .filter(path__startswith=cycle.root.path).order_by("path")[:500]}
     return render(request, "web/cycle_detail.html", context)
+
+
+def _progress(request: AuthedRequest, cycle: Any) -> list[dict[str, Any]]:
+    """Where each unit's people stand in the annual steps."""
+    from collections import Counter, defaultdict
+
+    from kaohe.appraisal.workflow import STEP_NAMES, appraisals_for
+
+    steps: dict[int, Counter[str]] = defaultdict(Counter)
+    names: dict[int, str] = {}
+    for unit_id, unit_name, step in appraisals_for(request.user, cycle).values_list(
+            "person__unit_id", "person__unit__name", "step"):
+        steps[unit_id][step] += 1
+        names[unit_id] = unit_name
+    return [{"unit_id": u, "name": names[u], "total": sum(c.values()),
+             "steps": "、".join(f"{STEP_NAMES.get(s, s)} {n}" for s, n in c.most_common())}
+            for u, c in sorted(steps.items(), key=lambda item: names[item[0]])]
 
 
 @login_required

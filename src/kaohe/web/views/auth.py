@@ -1,6 +1,7 @@
 """Login, logout and the role's home page."""
 
 import base64
+import datetime as dt
 
 import segno
 from django.contrib.auth import logout, update_session_auth_hash
@@ -10,6 +11,7 @@ from django.contrib.auth.views import LoginView
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,6 +22,7 @@ from kaohe.accounts.http import AuthedRequest
 from kaohe.accounts.services import login_audit, otp_device_for, otp_verify, password_change
 from kaohe.audit.services import audit_append
 from kaohe.core.errors import ApplicationError
+from kaohe.core.models import Notification
 
 
 @method_decorator(ratelimit(key="ip", rate="20/m", method="POST", block=True), name="post")
@@ -51,8 +54,23 @@ def logout_view(request: HttpRequest) -> HttpResponseRedirect:
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/home.html")
+def home(request: AuthedRequest) -> HttpResponse:
+    """The role's home page is its to-do list: open inbox items, the most urgent first."""
+    if request.method == "POST":
+        Notification.objects.filter(pk=request.POST.get("done") or 0, user=request.user).update(
+            done_at=timezone.now())
+        return redirect("web:home")
+    today = timezone.localdate()
+    items = [(n, _light(n.due, today)) for n in Notification.objects.filter(user=request.user, done_at__isnull=True)
+             .order_by("due", "-created_at")[:100]]
+    return render(request, "web/home.html", {"items": items})
+
+
+def _light(due: dt.date | None, today: dt.date) -> str:
+    if due is None:
+        return ""
+    days = (due - today).days
+    return "red" if days < 0 else "orange" if days <= 2 else "yellow" if days <= 5 else "green"
 
 
 def locked_out(request: HttpRequest, credentials: object = None, *args: object) -> HttpResponse:
