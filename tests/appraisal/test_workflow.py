@@ -92,8 +92,7 @@ def test_the_committee_cannot_exceed_the_quota(scored, team):
     workflow.appraisals_start(actor=team["office"], cycle=cycle)
     Appraisal.objects.filter(cycle=cycle).update(step="committee", engine_grade=2, votes_closed=True)
     people = list(Appraisal.objects.filter(cycle=cycle, person__unit=city.bureau_a))
-    places = {pool: quota for pool, quota in RunResult.objects.filter(run=scored.run, group=city.bureau_a)
-              .values_list("pool", "pool_quota")}
+    places = dict(RunResult.objects.filter(run=scored.run, group=city.bureau_a).values_list("pool", "pool_quota"))
 
     with pytest.raises(ApplicationError, match="优秀 for"):
         workflow.committee_review(actor=team["committee"], cycle=cycle,
