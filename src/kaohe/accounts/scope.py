@@ -26,10 +26,11 @@ class Scope:
             q |= Q(**{f"{prefix}pk": self.own_person_id})
         return q
 
-    def units_q(self) -> Q:
+    def units_q(self, prefix: str = "") -> Q:
+        """A filter on units; `prefix` reaches them through a relation ("unit__")."""
         q = Q(pk__in=[])
         for path in self.unit_paths:
-            q |= Q(path__startswith=path)
+            q |= Q(**{f"{prefix}path__startswith": path})
         return q
 
     def covers_path(self, path: str) -> bool:

@@ -1,7 +1,13 @@
 """Pages of daily work."""
 
-from django.urls import URLPattern
+from django.urls import path
+
+from kaohe.worklog import views
 
 app_name = "worklog"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.mine, name="mine"),
+    path("team/", views.team, name="team"),
+    path("board/", views.board, name="board"),
+]
