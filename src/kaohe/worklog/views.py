@@ -107,6 +107,6 @@ def board(request: AuthedRequest) -> HttpResponse:
         light = quarter_light(grade)
         if light:
             per_unit[unit_name][light.value] += 1
-    context: dict[str, Any] = {"lights": lights[:300], "counts": Counter(t.light.value for t in lights),
+    context: dict[str, Any] = {"lights": lights[:300], "counts": sorted(Counter(t.light.value for t in lights).items()),
                                "quarter": (year, quarter), "units": sorted(per_unit.items())}
     return render(request, "worklog/board.html", context)
