@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from kaohe.accounts.roles import Role
-from kaohe.appraisal import workflow
+from kaohe.appraisal import quarterly, timeline, workflow
 from kaohe.appraisal.models import AnnualGrade, Appraisal, RunResult
 from kaohe.audit.models import AuditEvent
 from kaohe.collection.sheets import sheet_matrix
@@ -148,3 +148,28 @@ def test_someone_else_cannot_sign_my_notice(scored, team):
     with pytest.raises(PermissionDeniedError):
         workflow.acknowledge(actor=factories.user("ls", person=scored.city.li_si),
                              appraisal=_appraisal(scored, scored.city.zhang_san), agrees=True, opinion="")
+
+
+def test_the_timeline_of_a_year_lists_each_step_in_date_order(scored, team, client):
+    city = scored.city
+    quarterly.quarter_grade(actor=team["supervisor"], person=city.zhang_san, year=2026, quarter=1, grade=2,
+                            comment="按时完成")
+    workflow.appraisals_start(actor=team["office"], cycle=scored.cycle)
+    zhang = _appraisal(scored, city.zhang_san)
+    Appraisal.objects.filter(pk=zhang.pk).update(step="notice", final_grade=2, decided_at=timezone.now())
+    workflow.acknowledge(actor=team["zs"], appraisal=_appraisal(scored, city.zhang_san), agrees=True, opinion="")
+
+    titles = [e.title for e in timeline.person_year(city.zhang_san.pk, 2026)]
+    assert titles == ["Q1 graded 较好", "Grade decided: Competent (称职)", "Notice signed: agrees"]
+
+    client.force_login(team["zs"])
+    page = client.get(f"/people/{city.zhang_san.pk}/year/2026/")
+    assert "Notice signed" in page.content.decode()
+    assert client.get(f"/people/{city.li_si.pk}/year/2026/").status_code == 404  # not mine to read
+
+
+def test_performance_and_potential_are_rated_one_to_three(scored, team):
+    with pytest.raises(ApplicationError):
+        quarterly.quarter_grade(actor=team["supervisor"], person=scored.city.zhang_san, year=2026, quarter=1,
+                                grade=2, potential=5)
+    assert not scored.city.zhang_san.quarter_grades.exists()

@@ -77,6 +77,9 @@ def quarter_grade(*, actor: User | None, person: CivilServant, year: int, quarte
         raise PermissionDeniedError(_("Only a supervisor of %(unit)s grades its people.") % {"unit": person.unit.name})
     if grade not in (1, 2, 3, 4):
         raise ApplicationError(_("Choose 好, 较好, 一般 or 较差."), field="grade")
+    for field, rating in (("performance", performance), ("potential", potential)):
+        if rating not in (None, 1, 2, 3):
+            raise ApplicationError(_("Rate 业绩 and 潜力 1 (low), 2 (medium) or 3 (high)."), field=field)
     with transaction.atomic():
         Unit.objects.select_for_update().get(pk=person.unit_id)  # one grader at a time per unit (the cap)
         record, _created = QuarterGrade.objects.get_or_create(person=person, year=year, quarter=quarter)

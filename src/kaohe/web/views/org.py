@@ -3,10 +3,13 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kaohe.accounts.http import AuthedRequest
+from kaohe.accounts.scope import scope_for
+from kaohe.appraisal import talent, timeline
 from kaohe.core.errors import NotFoundError
 from kaohe.core.masking import mask_id_number, mask_phone
 from kaohe.core.pagination import keyset_page
@@ -37,6 +40,7 @@ def unit_detail(request: AuthedRequest, unit_id: int) -> HttpResponse:
         "children": selectors.unit_children(request.user, unit),
         "departments": unit.departments.all(),
         "headcount": selectors.people_search(request.user, unit=unit).count(),
+        "leads_unit": scope_for(request.user, roles=talent.LEADER_ROLES).covers_path(unit.path),
     }
     return render(request, "web/unit_detail.html", context)
 
@@ -74,8 +78,19 @@ def person_detail(request: AuthedRequest, person_id: int) -> HttpResponse:
         "phone_masked": mask_phone(person.phone or ""),
         "postings": person.postings.select_related("unit", "department", "position"),
         "sanctions": person.sanctions.all(),
+        "years": sorted(set(person.quarter_grades.values_list("year", flat=True))
+                        | set(person.appraisals.values_list("cycle__year", flat=True)), reverse=True),
     }
     return render(request, "web/person_detail.html", context)
+
+
+@login_required
+def person_year(request: AuthedRequest, person_id: int, year: int) -> HttpResponse:
+    """The timeline of one person's appraisal year, for the person and the people over them."""
+    person = selectors.person_get(request.user, person_id)
+    context = {"person": person, "year": year, "events": timeline.person_year(person.pk, year),
+               "today": timezone.localdate()}
+    return render(request, "web/person_year.html", context)
 
 
 @login_required

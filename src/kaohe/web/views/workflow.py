@@ -16,7 +16,7 @@ from kaohe.accounts.roles import Role
 from kaohe.accounts.scope import scope_for
 from kaohe.appeals.models import Case
 from kaohe.appeals.services import case_accept, case_decide, case_file, overdue
-from kaohe.appraisal import quarterly, workflow
+from kaohe.appraisal import quarterly, talent, workflow
 from kaohe.appraisal.messages import GRADES
 from kaohe.appraisal.models import Appraisal, Interview, Objection, Publication, QuarterGrade, RunResult
 from kaohe.appraisal.selectors import cycle_get
@@ -298,3 +298,14 @@ def _case_action(request: AuthedRequest, case: Case) -> None:
         case_decide(actor=request.user, case=case, outcome=request.POST.get("outcome", ""),
                     decision=request.POST.get("decision", ""),
                     new_grade=_int(request.POST.get("new_grade")) or None)
+
+
+@login_required
+def talent_grid(request: AuthedRequest, unit_id: int) -> HttpResponse:
+    """The unit's 9-box grid (业绩 × 潜力) and its talent pool; each name opens the person's year."""
+    unit = org_selectors.unit_get(request.user, unit_id)
+    year = _int(request.GET.get("year"), timezone.localdate().year)
+    found = talent.placements(request.user, unit, year)
+    context = {"unit": unit, "year": year, "grid": talent.grid(found), "pool": talent.pool(found),
+               "rated": len(found)}
+    return render(request, "web/talent_grid.html", context)
