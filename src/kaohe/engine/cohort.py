@@ -104,7 +104,7 @@ class Cohort:
 
     def _range_problems(self) -> list[Problem]:
         problems: list[Problem] = []
-        if np.unique(self.person_ids).shape[0] != self.size:
+        if _has_duplicates(self.person_ids):
             problems.append(Problem("person_ids_duplicate", "person_ids", {}))
         checks = (
             ("quarter_grades", self.quarter_grades, 0, 4),
@@ -118,7 +118,7 @@ class Cohort:
         for name, column, low, high in checks:
             if column.size and (column.min() < low or (high is not None and column.max() > high)):
                 problems.append(Problem("column_out_of_range", name, {"column": name}))
-        if not (np.isfinite(self.difficulty).all() and (self.difficulty > 0).all()):
+        if self.difficulty.size and not (self.difficulty.min() > 0 and np.isfinite(self.difficulty.max())):
             problems.append(Problem("column_out_of_range", "difficulty", {"column": "difficulty"}))
         if self.working_days <= 0:
             problems.append(Problem("working_days_not_positive", "working_days", {"value": self.working_days}))
@@ -128,6 +128,14 @@ class Cohort:
             if extra < 0
         ]
         return problems
+
+
+def _has_duplicates(ids: IntArray) -> bool:
+    """Whether any id occurs twice: one pass when the ids are increasing (the usual order), else a sort."""
+    if ids.size < 2 or bool((ids[1:] > ids[:-1]).all()):
+        return False
+    ordered = np.sort(ids)
+    return bool((ordered[1:] == ordered[:-1]).any())
 
 
 def _column_problems(

@@ -4,19 +4,28 @@ DOMAIN.md "Grades" and cn-rules.md §1B, §1H. Non-grade codes take precedence o
 the order 6A > 5B > 5C > 5A. Participants are the people without one; the quota of each (group,
 post-level pool) is rounding(ratio × participants) plus any recorded raise. 优秀 candidates
 (participants passing every gate with composite ≥ the 优秀 threshold, no veto) are ranked by
-composite ↓, annual ↓, 好 quarters ↓, person id ↑ — one `np.lexsort` over the whole cohort, ranks
-within pools from run boundaries. The top `quota` get 优秀; everyone else is graded by thresholds.
+composite ↓, annual ↓, 好 quarters ↓, person id ↑ within their pool. The top `quota` get 优秀;
+everyone else is graded by thresholds.
+
+Fast path: per-person codes, gates and candidates are computed in row blocks (`blocks.py`); pools
+get a dense integer key, so pool sizes are one `np.bincount`; only candidates are sorted, by one
+`np.sort` of packed 64-bit keys per stage (`np.lexsort` when the keys do not fit), and ranks come
+from the run boundaries of the sorted pools.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
 from decimal import Decimal
+from functools import partial
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from kaohe.engine.arena import Layout, carve
+from kaohe.engine.blocks import for_each_block
 from kaohe.engine.codes import BoolArray, FloatArray, Gate, Grade, Int8Array, IntArray, NonGrade, TieBreak
 from kaohe.engine.cohort import Cohort
 from kaohe.engine.rounding import cents
@@ -25,7 +34,7 @@ from kaohe.engine.scheme import Quota, Scheme
 if TYPE_CHECKING:
     from kaohe.engine.scoring import Scores
 
-__all__ = ["Grading", "gates", "grade_cohort", "non_grade_codes", "quota_for"]
+__all__ = ["Grading", "gates", "grade_cohort", "grading_layout", "non_grade_codes", "quota_for"]
 
 MISSING_CENTS = -100.0  # a missing score ranks below every real one
 
@@ -48,42 +57,54 @@ class Grading:
     grade: Int8Array  # n: Grade (0 none, 1 优秀, 2 称职, 3 基本称职, 4 不称职)
 
 
-def grade_cohort(scheme: Scheme, cohort: Cohort, scores: Scores) -> Grading:
-    """Propose a grade for everyone (DOMAIN.md "Grades")."""
-    non_grade = non_grade_codes(scheme, cohort)
-    applied, failed = gates(scheme, cohort, scores)
-    participant = non_grade == NonGrade.NONE
-    composite_cents = np.nan_to_num(cents(scores.composite), nan=MISSING_CENTS)
-    scored = ~np.isnan(scores.composite)
-    candidate = participant & ~scores.veto_triggered & ~failed.any(axis=1) & scored
-    candidate &= composite_cents >= _threshold_cents(scheme.thresholds.excellent)
-    keys = (composite_cents, np.nan_to_num(cents(scores.annual), nan=MISSING_CENTS), scores.good_quarters)
-    ranking = _rank(scheme, cohort, participant, candidate, keys)
-    excellent = candidate & (ranking["rank"] <= ranking["pool_quota"])
-    conditions = [
-        ~participant,
-        scores.veto_triggered,
-        excellent,
-        ~scored,
-        composite_cents >= _threshold_cents(scheme.thresholds.competent),
-        composite_cents >= _threshold_cents(scheme.thresholds.basic),
-    ]
-    choices = [Grade.NONE, Grade.INCOMPETENT, Grade.EXCELLENT, Grade.NONE, Grade.COMPETENT, Grade.BASIC]
-    grade = np.select(conditions, [int(c) for c in choices], default=int(Grade.INCOMPETENT)).astype(np.int8)
-    return Grading(
-        non_grade=non_grade,
-        gate_applied=applied,
-        gate_failed=failed,
-        participant=participant,
-        candidate=candidate,
-        rank=ranking["rank"],
-        pool_participants=ranking["pool_participants"],
-        pool_candidates=ranking["pool_candidates"],
-        pool_quota=ranking["pool_quota"],
-        tie_break=ranking["tie_break"].astype(np.int8),
-        tie_break_previous=ranking["tie_break_previous"].astype(np.int8),
-        grade=grade,
-    )
+def grade_cohort(scheme: Scheme, cohort: Cohort, scores: Scores, out: Grading | None = None) -> Grading:
+    """Propose a grade for everyone (DOMAIN.md "Grades"); fills `out` (shaped as `grading_layout`) when given."""
+    n = cohort.size
+    grading = out if out is not None else Grading(**carve(grading_layout(n))[0])
+    for_each_block(n, partial(_grade_block, scheme, cohort, scores, grading))
+    pools = _Pools.of(scheme, cohort)
+    participants = np.bincount(pools.key[grading.participant], minlength=pools.count)
+    candidates = np.bincount(pools.key[grading.candidate], minlength=pools.count)
+    quota = quota_for(scheme.quota, participants) + _raises(scheme, cohort.quota_raises, pools)
+    for_each_block(n, partial(_pool_sizes_block, pools.key, (participants, candidates, quota), grading))
+    _rank_candidates(cohort, scores, grading, pools.key, quota)
+    return grading
+
+
+#: dtypes of the array aliases that annotate `Grading`.
+_DTYPES = {"BoolArray": np.bool_, "IntArray": np.int64, "Int8Array": np.int8}
+
+
+def grading_layout(n: int) -> Layout:
+    """Shapes and dtypes of the `Grading` arrays for n people (the gate arrays have one column per gate)."""
+    return {
+        f.name: ((n, len(Gate)) if f.name.startswith("gate") else (n,), _DTYPES[str(f.type)]) for f in fields(Grading)
+    }
+
+
+def _grade_block(scheme: Scheme, cohort: Cohort, scores: Scores, out: Grading, rows: slice) -> None:
+    """Non-grade codes, gates, candidates and the threshold grades (优秀 comes later) of one block;
+    ranks 0 and tie-breaks NONE until the ranking fills in the candidates."""
+    out.rank[rows] = 0
+    out.tie_break[rows] = TieBreak.NONE
+    out.tie_break_previous[rows] = TieBreak.NONE
+    participant = np.equal(non_grade_codes(scheme, cohort, rows, out=out.non_grade[rows]), 0, out=out.participant[rows])
+    blocked = _gates_into(scheme, cohort, scores, rows, out.gate_applied[rows], out.gate_failed[rows])
+    composite = cents(scores.composite[rows])
+    veto = scores.veto_triggered[rows]
+    thresholds = scheme.thresholds
+    with np.errstate(invalid="ignore"):
+        candidate = np.greater_equal(composite, _threshold_cents(thresholds.excellent), out=out.candidate[rows])
+        candidate &= participant
+        candidate &= ~veto
+        candidate &= ~blocked
+        grade = out.grade[rows]
+        grade[...] = Grade.INCOMPETENT
+        grade -= composite >= _threshold_cents(thresholds.basic)  # 基本称职
+        grade -= composite >= _threshold_cents(thresholds.competent)  # 称职
+    np.putmask(grade, np.isnan(composite), Grade.NONE)
+    np.putmask(grade, veto, Grade.INCOMPETENT)
+    np.putmask(grade, ~participant, Grade.NONE)
 
 
 def _threshold_cents(threshold: Decimal) -> float:
@@ -91,16 +112,25 @@ def _threshold_cents(threshold: Decimal) -> float:
     return float(math.ceil(threshold * 100))
 
 
-def non_grade_codes(scheme: Scheme, cohort: Cohort) -> Int8Array:
+def non_grade_codes(
+    scheme: Scheme, cohort: Cohort, rows: slice = slice(None), out: Int8Array | None = None
+) -> Int8Array:
     """ZB18 non-grade code per person (cn-rules.md §1H), precedence 6A > 5B > 5C > 5A.
 
     6A: leave_days > leave_share_limit × working_days (compared exactly in integers).
     """
     numerator, denominator = scheme.leave_share_limit.as_integer_ratio()
-    leave = cohort.leave_days.astype(np.int64) * denominator > numerator * cohort.working_days
-    conditions = [leave, cohort.under_investigation, cohort.demerit_or_heavier_active, cohort.on_probation]
-    codes = [NonGrade.LEAVE, NonGrade.INVESTIGATION, NonGrade.SANCTION, NonGrade.PROBATION]
-    return np.select(conditions, [int(c) for c in codes], default=int(NonGrade.NONE)).astype(np.int8)
+    leave = np.multiply(cohort.leave_days[rows], denominator, dtype=np.int64) > numerator * cohort.working_days
+    codes = np.zeros(leave.shape, dtype=np.int8) if out is None else out
+    codes[...] = NonGrade.NONE
+    for flag, code in (
+        (cohort.on_probation[rows], NonGrade.PROBATION),
+        (cohort.demerit_or_heavier_active[rows], NonGrade.SANCTION),
+        (cohort.under_investigation[rows], NonGrade.INVESTIGATION),
+        (leave, NonGrade.LEAVE),
+    ):  # lowest precedence first: each later code overrides
+        np.putmask(codes, flag, code)
+    return codes
 
 
 def gates(scheme: Scheme, cohort: Cohort, scores: Scores) -> tuple[BoolArray, BoolArray]:
@@ -109,24 +139,39 @@ def gates(scheme: Scheme, cohort: Cohort, scores: Scores) -> tuple[BoolArray, Bo
     The satisfaction gate applies only when satisfaction was measured (not NaN) and is compared at
     2 dp: fails when satisfaction < min_satisfaction.
     """
-    n, settings = cohort.size, scheme.gates
-    applied = np.zeros((n, len(Gate)), dtype=bool)
-    failed = np.zeros((n, len(Gate)), dtype=bool)
+    applied = np.empty((cohort.size, len(Gate)), dtype=bool)
+    failed = np.empty((cohort.size, len(Gate)), dtype=bool)
+    _gates_into(scheme, cohort, scores, slice(None), applied, failed)
+    return applied, failed
+
+
+def _gates_into(
+    scheme: Scheme, cohort: Cohort, scores: Scores, rows: slice, applied: BoolArray, failed: BoolArray
+) -> BoolArray:
+    """Fill one block of `gates` (see there); return where any gate failed."""
+    settings = scheme.gates
+    blocked = np.zeros(applied.shape[0], dtype=bool)
     for gate, switched_on, blocks in (
-        (Gate.WARNING, settings.block_warning, cohort.warning_this_year),
-        (Gate.ACCOUNTABILITY, settings.block_accountability, cohort.accountability_this_year),
-        (Gate.NO_GOOD_QUARTER, settings.require_good_quarter, scores.good_quarters == 0),
-        (Gate.POOR_QUARTER, settings.block_poor_quarter, scores.poor_quarter),
+        (Gate.WARNING, settings.block_warning, cohort.warning_this_year[rows]),
+        (Gate.ACCOUNTABILITY, settings.block_accountability, cohort.accountability_this_year[rows]),
+        (Gate.NO_GOOD_QUARTER, settings.require_good_quarter, scores.good_quarters[rows] == 0),
+        (Gate.POOR_QUARTER, settings.block_poor_quarter, scores.poor_quarter[rows]),
     ):
         applied[:, gate] = switched_on
-        failed[:, gate] = switched_on & blocks
+        failed[:, gate] = blocks if switched_on else False
+        if switched_on:
+            blocked |= blocks
+    applied[:, Gate.LOW_SATISFACTION] = False
+    failed[:, Gate.LOW_SATISFACTION] = False
     if settings.min_satisfaction is not None:
-        satisfaction = cents(cohort.satisfaction.astype(np.float64))
-        applied[:, Gate.LOW_SATISFACTION] = ~np.isnan(satisfaction)
+        satisfaction = cents(cohort.satisfaction[rows])
+        measured = ~np.isnan(satisfaction)
         with np.errstate(invalid="ignore"):
-            low = satisfaction < _threshold_cents(settings.min_satisfaction)
-        failed[:, Gate.LOW_SATISFACTION] = applied[:, Gate.LOW_SATISFACTION] & low
-    return applied, failed
+            low = measured & (satisfaction < _threshold_cents(settings.min_satisfaction))
+        applied[:, Gate.LOW_SATISFACTION] = measured
+        failed[:, Gate.LOW_SATISFACTION] = low
+        blocked |= low
+    return blocked
 
 
 def quota_for(quota: Quota, participants: IntArray) -> IntArray:
@@ -143,70 +188,184 @@ def quota_for(quota: Quota, participants: IntArray) -> IntArray:
     return (2 * product + denominator) // (2 * denominator)
 
 
-def _rank(
-    scheme: Scheme,
-    cohort: Cohort,
-    participant: BoolArray,
-    candidate: BoolArray,
-    keys: tuple[FloatArray, FloatArray, IntArray],
-) -> dict[str, IntArray]:
-    """Rank candidates within (group, pool) by one lexsort; per-pool counts and quotas from run boundaries."""
-    composite, annual, good = keys
-    pools = cohort.pool_ids if scheme.quota.per_post_level_pool else np.zeros_like(cohort.pool_ids)
-    order = np.lexsort((cohort.person_ids, -good, -annual, -composite, ~candidate, pools, cohort.group_ids))
-    groups_s, pools_s, candidate_s = cohort.group_ids[order], pools[order], candidate[order]
-    n = cohort.size
-    starts = np.ones(n, dtype=bool)
-    starts[1:] = (groups_s[1:] != groups_s[:-1]) | (pools_s[1:] != pools_s[:-1])
-    run = np.cumsum(starts) - 1
-    start_positions = np.flatnonzero(starts)
-    rank_s = np.where(candidate_s, np.arange(n) - start_positions[run] + 1, 0)
-    run_participants = np.bincount(run, weights=participant[order], minlength=len(start_positions)).astype(np.int64)
-    run_candidates = np.bincount(run, weights=candidate_s, minlength=len(start_positions)).astype(np.int64)
-    run_quota = quota_for(scheme.quota, run_participants)
-    run_quota += _raises(scheme, cohort, groups_s[start_positions], pools_s[start_positions])
-    sorted_keys = (composite[order], annual[order], good[order], cohort.person_ids[order])
-    next_key = _tie_break_next(sorted_keys, candidate_s, run)
-    previous_key = np.concatenate([[int(TieBreak.NONE)], next_key[:-1]]) if n else next_key
-    out = {
-        "rank": rank_s,
-        "pool_participants": run_participants[run],
-        "pool_candidates": run_candidates[run],
-        "pool_quota": run_quota[run],
-        "tie_break": next_key,
-        "tie_break_previous": previous_key,
-    }
-    return {name: _unsort(values.astype(np.int64), order) for name, values in out.items()}
+#: Pool keys stay dense (group × pool ranges as is) while they need at most this many slots per person.
+DENSE_POOL_SLOTS_PER_PERSON = 4
 
 
-def _raises(scheme: Scheme, cohort: Cohort, run_groups: IntArray, run_pools: IntArray) -> IntArray:
-    """Approved extra places per run; with pools off, a group's raises are summed into its one pool."""
-    index = {key: i for i, key in enumerate(zip(run_groups.tolist(), run_pools.tolist(), strict=True))}
-    extra = np.zeros(len(index), dtype=np.int64)
-    for (group, pool), places in cohort.quota_raises.items():
-        key = (group, pool if scheme.quota.per_post_level_pool else 0)
-        if key in index:
-            extra[index[key]] += places
+@dataclass(frozen=True)
+class _Pools:
+    """A dense integer key (0..count−1) per person for their quota pool: (group, post-level pool), or
+    the group alone when pools are off.
+
+    Keys come from arithmetic on the id ranges when those are compact, else from `np.unique`.
+    """
+
+    key: IntArray
+    count: int
+    slots: Mapping[tuple[int, int], int]  # sparse keys: (group, pool) → key; empty when arithmetic
+    low: tuple[int, int]  # arithmetic keys: (group − low group) × pool span + (pool − low pool)
+    pool_span: int
+
+    @classmethod
+    def of(cls, scheme: Scheme, cohort: Cohort) -> _Pools:
+        """Key everyone's pool."""
+        n, groups = cohort.size, cohort.group_ids
+        pools = cohort.pool_ids if scheme.quota.per_post_level_pool else None
+        if n == 0:
+            return cls(np.zeros(0, dtype=np.int64), 0, {}, (0, 0), 1)
+        low = (int(groups.min()), 0 if pools is None else int(pools.min()))
+        high = (int(groups.max()), 0 if pools is None else int(pools.max()))
+        span = high[1] - low[1] + 1
+        count = (high[0] - low[0] + 1) * span
+        if count > DENSE_POOL_SLOTS_PER_PERSON * n + 65536:
+            return cls._sparse(groups, np.zeros_like(groups) if pools is None else pools)
+        key = np.empty(n, dtype=np.int64)
+        for_each_block(n, partial(_arithmetic_key, groups, pools, low, span, key))
+        return cls(key, count, {}, low, span)
+
+    @classmethod
+    def _sparse(cls, groups: IntArray, pools: IntArray) -> _Pools:
+        unique, key = np.unique(np.stack([groups, pools], axis=1), axis=0, return_inverse=True)
+        slots = {(int(g), int(p)): i for i, (g, p) in enumerate(unique.tolist())}
+        return cls(key.reshape(-1).astype(np.int64), len(slots), slots, (0, 0), 1)
+
+    def slot(self, group: int, pool: int) -> int | None:
+        """The key of a (group, pool), or None when nobody could be in it."""
+        if self.slots:
+            return self.slots.get((group, pool))
+        offset_group, offset_pool = group - self.low[0], pool - self.low[1]
+        if 0 <= offset_pool < self.pool_span and 0 <= offset_group * self.pool_span + offset_pool < self.count:
+            return offset_group * self.pool_span + offset_pool
+        return None
+
+
+def _arithmetic_key(
+    groups: IntArray, pools: IntArray | None, low: tuple[int, int], span: int, key: IntArray, rows: slice
+) -> None:
+    """One block of `_Pools` arithmetic keys (`pools` None: pools are off)."""
+    block = key[rows]
+    np.subtract(groups[rows], low[0], out=block, dtype=np.int64)
+    if pools is not None:
+        block *= span
+        block += pools[rows]
+        block -= low[1]
+
+
+def _raises(scheme: Scheme, raises: Mapping[tuple[int, int], int], pools: _Pools) -> IntArray:
+    """Approved extra places per pool key; with pools off, a group's raises are summed into its one pool.
+
+    A raise for a pool nobody is in is ignored (its key is never read).
+    """
+    extra = np.zeros(pools.count, dtype=np.int64)
+    for (group, pool), places in raises.items():
+        slot = pools.slot(group, pool if scheme.quota.per_post_level_pool else 0)
+        if slot is not None:
+            extra[slot] += places
     return extra
 
 
-def _tie_break_next(
-    sorted_keys: tuple[FloatArray, FloatArray, IntArray, IntArray], candidate: BoolArray, run: IntArray
+def _pool_sizes_block(key: IntArray, per_pool: tuple[IntArray, IntArray, IntArray], out: Grading, rows: slice) -> None:
+    """Each person's pool participants, candidates and quota, for one block."""
+    participants, candidates, quota = per_pool
+    pool = key[rows]
+    np.take(participants, pool, out=out.pool_participants[rows])
+    np.take(candidates, pool, out=out.pool_candidates[rows])
+    np.take(quota, pool, out=out.pool_quota[rows])
+
+
+def _rank_candidates(cohort: Cohort, scores: Scores, out: Grading, key: IntArray, quota: IntArray) -> None:
+    """Rank the candidates within their pools; the top `quota` of each get 优秀 (DOMAIN.md "Grades")."""
+    person = np.flatnonzero(out.candidate)
+    if not person.size:
+        return
+    composite, annual = cents(scores.composite[person]), cents(scores.annual[person])
+    np.putmask(annual, np.isnan(annual), MISSING_CENTS)
+    good = scores.good_quarters[person]
+    order = _ranking_order(key[person], composite, annual, good, cohort.person_ids[person])
+    person = person[order]
+    pool = key[person]
+    first = np.ones(person.shape[0], dtype=bool)
+    first[1:] = pool[1:] != pool[:-1]
+    positions = np.arange(person.shape[0])
+    rank = positions - np.maximum.accumulate(np.where(first, positions, 0)) + 1
+    next_key = _tie_break_next((composite[order], annual[order], good[order]), ~first[1:])
+    out.rank[person] = rank
+    out.tie_break[person] = next_key
+    out.tie_break_previous[person[1:]] = next_key[:-1]
+    out.grade[person[rank <= quota[pool]]] = Grade.EXCELLENT
+
+
+def _ranking_order(
+    pool: IntArray, composite: FloatArray, annual: FloatArray, good: IntArray, person_ids: IntArray
 ) -> IntArray:
-    """For each sorted candidate, the first key that differs from the next candidate in its pool."""
-    n = candidate.shape[0]
-    result = np.full(n, int(TieBreak.NONE), dtype=np.int64)
-    if n < 2:
-        return result
-    has_next = candidate[:-1] & candidate[1:] & (run[:-1] == run[1:])
-    differs = [key[:-1] != key[1:] for key in sorted_keys]
-    keys = [TieBreak.COMPOSITE, TieBreak.ANNUAL, TieBreak.GOOD_QUARTERS, TieBreak.PERSON_ID]
-    first = np.select(differs, [int(k) for k in keys], default=int(TieBreak.PERSON_ID))
-    result[:-1] = np.where(has_next, first, int(TieBreak.NONE))
+    """Candidate positions sorted by pool ↑, composite ↓, annual ↓, 好 quarters ↓, person id ↑.
+
+    Two `np.sort`s of packed 64-bit keys, far faster than a lexsort: the first orders by (pool, person
+    id) and so numbers each candidate within its pool; the second orders by (pool, composite, annual,
+    好 quarters, that number). `np.lexsort` when the fields do not fit in 63 bits.
+    """
+    m = pool.shape[0]
+    by_id = None if m < 2 or bool((person_ids[1:] > person_ids[:-1]).all()) else np.argsort(person_ids)
+    id_rank = np.arange(m, dtype=np.int64)
+    if by_id is not None:
+        id_rank[by_id] = np.arange(m, dtype=np.int64)
+    id_bits = _bits(m - 1)
+    if _bits(int(pool.max())) + id_bits <= 63:
+        grouped = np.sort((pool << id_bits) | id_rank)
+        grouped_pool = grouped >> id_bits
+        positions = grouped & ((1 << id_bits) - 1)
+        if by_id is not None:
+            positions = by_id[positions]
+        order = _order_within_pools(grouped_pool, composite[positions], annual[positions], good[positions])
+        if order is not None:
+            return positions[order]
+    return np.lexsort((person_ids, -good, -annual, -composite, pool))
+
+
+def _order_within_pools(pool: IntArray, composite: FloatArray, annual: FloatArray, good: IntArray) -> IntArray | None:
+    """The stable order by (pool, composite ↓, annual ↓, 好 quarters ↓) of rows already grouped by pool
+    (ascending) — one sort of packed keys; None when they do not fit in 63 bits."""
+    first = np.ones(pool.shape[0], dtype=bool)
+    first[1:] = pool[1:] != pool[:-1]
+    run = np.cumsum(first) - 1
+    starts = np.flatnonzero(first)
+    within = np.arange(pool.shape[0]) - starts[run]
+    descending = [_descending(column) for column in (composite, annual, good)]
+    fields = [run, *(field for field in descending if field is not None), within]
+    widths = [_bits(int(field.max())) for field in fields]
+    if len(fields) < 5 or sum(widths) > 63:
+        return None
+    packed = np.zeros(pool.shape[0], dtype=np.int64)
+    for field, width in zip(fields, widths, strict=True):
+        packed <<= width
+        packed |= field
+    packed = np.sort(packed)
+    order: IntArray = starts[packed >> (sum(widths) - widths[0])] + (packed & ((1 << widths[-1]) - 1))
+    return order
+
+
+def _descending(column: FloatArray | IntArray) -> IntArray | None:
+    """max − value as int64 (so ascending order is descending value); None if not small whole numbers."""
+    high, low = column.max(), column.min()
+    if not (np.isfinite(high) and np.isfinite(low) and high - low < 2**40):
+        return None
+    descending: IntArray = (high - column).astype(np.int64)
+    return descending
+
+
+def _bits(value: int) -> int:
+    """Bits needed for a non-negative integer."""
+    return max(0, int(value)).bit_length()
+
+
+def _tie_break_next(sorted_keys: tuple[FloatArray, FloatArray, IntArray], same_pool_next: BoolArray) -> Int8Array:
+    """For each sorted candidate, the first key (composite, annual, 好 quarters; else the person id,
+    as ids are unique) that differs from the next candidate in its pool; NONE for a pool's last."""
+    result = np.full(same_pool_next.shape[0] + 1, int(TieBreak.NONE), dtype=np.int8)
+    following = result[:-1]
+    following[...] = TieBreak.PERSON_ID
+    codes = (TieBreak.COMPOSITE, TieBreak.ANNUAL, TieBreak.GOOD_QUARTERS)
+    for key, code in reversed(list(zip(sorted_keys, codes, strict=True))):  # the earliest differing key wins
+        np.putmask(following, key[:-1] != key[1:], code)
+    np.putmask(following, ~same_pool_next, TieBreak.NONE)
     return result
-
-
-def _unsort(values: IntArray, order: IntArray) -> IntArray:
-    out = np.empty_like(values)
-    out[order] = values
-    return out

@@ -16,16 +16,44 @@ import numpy as np
 
 from kaohe.engine.codes import FloatArray
 
-__all__ = ["CENT", "HALF_UP_NUDGE", "cents", "decimal_from_float", "quantize2", "quantize4", "round2", "round4"]
+__all__ = [
+    "CENT",
+    "HALF_UP",
+    "HALF_UP_NUDGE",
+    "cents",
+    "decimal_cents",
+    "decimal_from_float",
+    "half_up",
+    "quantize2",
+    "quantize4",
+    "round2",
+    "round4",
+]
 
 HALF_UP_NUDGE = 1e-7
+#: What `half_up` adds before flooring: one half plus the nudge, folded into one constant.
+HALF_UP = 0.5 + HALF_UP_NUDGE
 CENT = Decimal("0.01")
 
 
-def cents(values: FloatArray) -> FloatArray:
-    """Values in integer cents (float64, NaN kept), half-up."""
-    with np.errstate(invalid="ignore"):
-        return np.floor(values * 100.0 + 0.5 + HALF_UP_NUDGE)
+def half_up(hundredths: FloatArray, out: FloatArray | None = None) -> FloatArray:
+    """Amounts already in cents (a quotient, say) rounded half-up to whole cents (NaN kept).
+
+    `out` may be `hundredths` itself (rounded in place).
+    """
+    result = np.add(hundredths, HALF_UP, out=out)
+    return np.floor(result, out=result)
+
+
+def cents(values: FloatArray, out: FloatArray | None = None) -> FloatArray:
+    """Values in integer cents (float64, NaN kept), half-up; `out` may be `values` itself."""
+    scaled = np.multiply(values, 100.0, out=out, dtype=np.float64)
+    return half_up(scaled, out=scaled)
+
+
+def decimal_cents(value: Decimal) -> float:
+    """A Decimal rounded half-up to whole cents, exactly (for lookup tables of the fast path)."""
+    return float(quantize2(value) * 100)
 
 
 def round2(values: FloatArray) -> FloatArray:

@@ -10,15 +10,16 @@
 | `capped_bonus` | min(cap, per_item·count) bonus *points*  |
 | `veto`         | any true value forces 不称职 (一票否决)  |
 
-Every rule is a frozen dataclass with `validate()`, a vectorised `score()` (float64, NaN in → NaN
-out) and a Decimal `score_one()` (None in → None out) used by the reference and the editor preview.
-Scores are clipped to [0, 100] and rounded half-up to 2 places. `rule_from_dict` parses stored JSON
-parameters; its problems are data, never exceptions.
+Every rule is a frozen dataclass with `validate()`, a vectorised `cents()` (whole cents in float64,
+NaN in → NaN out) and `score()` (the same in points), and a Decimal `score_one()` (None in → None out)
+used by the reference and the editor preview. Scores are clipped to [0, 100] and rounded half-up to 2
+places. The fast path scores several columns at once with `group_cents` (columns grouped by
+`group_key`). `rule_from_dict` parses stored JSON parameters; its problems are data, never exceptions.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import ClassVar, TypeAlias
@@ -27,7 +28,7 @@ import numpy as np
 
 from kaohe.engine.codes import BoolArray, FloatArray
 from kaohe.engine.problems import Problem
-from kaohe.engine.rounding import quantize2, round2
+from kaohe.engine.rounding import HALF_UP, decimal_cents, quantize2
 
 __all__ = [
     "RULE_KINDS",
@@ -40,6 +41,8 @@ __all__ = [
     "Rubric",
     "Rule",
     "Veto",
+    "group_cents",
+    "group_key",
     "rule_from_dict",
     "rule_target",
 ]
@@ -76,10 +79,13 @@ class Ratio:
             return []
         return [Problem("target_not_positive", "target", {"target": self.target})]
 
+    def cents(self, values: FloatArray) -> FloatArray:
+        """Vectorised score in whole cents."""
+        return _ratio_cents(values, float(self.target))
+
     def score(self, values: FloatArray) -> FloatArray:
         """Vectorised score."""
-        with np.errstate(invalid="ignore"):
-            return round2(np.clip(100.0 * _as_floats(values) / float(self.target), 0.0, 100.0))
+        return self.cents(_as_floats(values)) / 100.0
 
     def score_one(self, value: Decimal | None) -> Decimal | None:
         """One value's score, in Decimal."""
@@ -106,10 +112,13 @@ class DeductBelow:
             problems.append(Problem("k_negative", "k", {"k": self.k}))
         return problems
 
+    def cents(self, values: FloatArray) -> FloatArray:
+        """Vectorised score in whole cents."""
+        return _deduct_below_cents(values, float(self.target), float(self.k))
+
     def score(self, values: FloatArray) -> FloatArray:
         """Vectorised score."""
-        shortfall = np.maximum(0.0, float(self.target) - _as_floats(values))
-        return round2(np.clip(100.0 - float(self.k) * shortfall, 0.0, 100.0))
+        return self.cents(_as_floats(values)) / 100.0
 
     def score_one(self, value: Decimal | None) -> Decimal | None:
         """One value's score, in Decimal."""
@@ -132,9 +141,13 @@ class LowerBetter:
         """k must be ≥ 0."""
         return [] if self.k >= 0 else [Problem("k_negative", "k", {"k": self.k})]
 
+    def cents(self, values: FloatArray) -> FloatArray:
+        """Vectorised score in whole cents."""
+        return _lower_better_cents(values, float(self.k))
+
     def score(self, values: FloatArray) -> FloatArray:
         """Vectorised score."""
-        return round2(np.clip(100.0 - float(self.k) * _as_floats(values), 0.0, 100.0))
+        return self.cents(_as_floats(values)) / 100.0
 
     def score_one(self, value: Decimal | None) -> Decimal | None:
         """One value's score, in Decimal."""
@@ -201,14 +214,24 @@ class Bands:
             problems.append(Problem("bands_gap", "bands", {"at": reached, "until": self.maximum}))
         return problems
 
+    def cents(self, values: FloatArray) -> FloatArray:
+        """Vectorised lookup in whole cents (assumes a valid tiling): the last band the value reaches.
+
+        Counting the lower bounds a value reaches clamps it into the range for free: below the minimum
+        is the first band, above the maximum the last.
+        """
+        ordered = [band for _, band in self.ordered()]
+        table = np.array([decimal_cents(band.score) for band in ordered])
+        index = np.zeros(np.shape(values), dtype=np.intp)
+        for band in ordered[1:]:
+            index += values >= float(band.lower)
+        found = table[index]
+        np.putmask(found, np.isnan(values), np.nan)
+        return found
+
     def score(self, values: FloatArray) -> FloatArray:
         """Vectorised lookup (assumes a valid tiling)."""
-        ordered = [band for _, band in self.ordered()]
-        lowers = np.array([float(band.lower) for band in ordered])
-        scores = np.array([float(band.score) for band in ordered])
-        clamped = np.clip(_as_floats(values), float(self.minimum), float(self.maximum))
-        index = np.clip(np.searchsorted(lowers, np.nan_to_num(clamped), side="right") - 1, 0, len(ordered) - 1)
-        return np.where(np.isnan(clamped), np.nan, round2(scores[index]))
+        return self.cents(_as_floats(values)) / 100.0
 
     def score_one(self, value: Decimal | None) -> Decimal | None:
         """One value's score, in Decimal: the last band whose lower bound the clamped value reaches."""
@@ -254,14 +277,25 @@ class Rubric:
             problems += _score_problems(score, f"levels[{position}].score")
         return problems
 
+    def cents(self, values: FloatArray) -> FloatArray:
+        """Vectorised lookup of level indexes, in whole cents (NaN for anything that is not a level).
+
+        The value truncated to an integer and clipped to −1..L picks from the scores followed by NaN
+        (index −1 and L both land on the NaN); a value that is not that integer (a fraction, NaN, ±inf,
+        huge) is not a level.
+        """
+        count = len(self.levels)
+        table = np.array([*(decimal_cents(score) for score in self.scores), np.nan])
+        with np.errstate(invalid="ignore"):  # casting NaN or ±inf to an integer: caught by the check below
+            index = np.asarray(values).astype(np.intp)
+        np.clip(index, -1, count, out=index)
+        found = table[index]
+        np.putmask(found, index != values, np.nan)
+        return found
+
     def score(self, values: FloatArray) -> FloatArray:
         """Vectorised lookup of level indexes."""
-        raw = _as_floats(values)
-        with np.errstate(invalid="ignore"):
-            valid = np.isfinite(raw) & (raw == np.floor(raw)) & (raw >= 0) & (raw < len(self.levels))
-        table = np.array([float(score) for score in self.scores])
-        index = np.where(valid, raw, 0).astype(np.int64)
-        return np.where(valid, round2(table[index]), np.nan)
+        return self.cents(_as_floats(values)) / 100.0
 
     def score_one(self, value: Decimal | None) -> Decimal | None:
         """One level index's score, in Decimal (None when missing or not a level)."""
@@ -301,9 +335,13 @@ class CappedBonus:
             problems.append(Problem("cap_out_of_range", "cap", {"cap": self.cap}))
         return problems
 
+    def cents(self, values: FloatArray) -> FloatArray:
+        """Vectorised bonus points in whole cents."""
+        return _capped_bonus_cents(values, float(self.per_item), float(self.cap))
+
     def score(self, values: FloatArray) -> FloatArray:
         """Vectorised bonus points."""
-        return round2(np.clip(float(self.per_item) * _as_floats(values), 0.0, float(self.cap)))
+        return self.cents(_as_floats(values)) / 100.0
 
     def score_one(self, value: Decimal | None) -> Decimal | None:
         """One count's bonus points, in Decimal."""
@@ -325,9 +363,13 @@ class Veto:
         """A veto has no parameters."""
         return []
 
-    def score(self, values: FloatArray) -> FloatArray:
+    def cents(self, values: FloatArray) -> FloatArray:
         """No points: always NaN."""
         return np.full(np.shape(values), np.nan)
+
+    def score(self, values: FloatArray) -> FloatArray:
+        """No points: always NaN."""
+        return self.cents(values)
 
     def score_one(self, value: Decimal | None) -> Decimal | None:
         """No points: always None."""
@@ -351,6 +393,80 @@ Rule: TypeAlias = Ratio | DeductBelow | LowerBetter | Bands | Rubric | CappedBon
 RULE_KINDS: dict[str, type[Rule]] = {
     rule.kind: rule for rule in (Ratio, DeductBelow, LowerBetter, Bands, Rubric, CappedBonus, Veto)
 }
+
+
+Parameter: TypeAlias = float | FloatArray
+
+
+def _half_up_in_place(cents: FloatArray) -> FloatArray:
+    """Whole cents, half-up (`rounding.half_up`, in place)."""
+    np.add(cents, HALF_UP, out=cents)
+    return np.floor(cents, out=cents)
+
+
+def _ratio_cents(values: FloatArray, target: Parameter, out: FloatArray | None = None) -> FloatArray:
+    """min(100, 100·v/target), at least 0, in cents: v·(10000/target) clipped to 0..10000."""
+    scores = np.multiply(values, np.divide(10000.0, target), out=out)
+    return _half_up_in_place(np.clip(scores, 0.0, 10000.0, out=scores))
+
+
+def _deduct_below_cents(
+    values: FloatArray, target: Parameter, k: Parameter, out: FloatArray | None = None
+) -> FloatArray:
+    """max(0, 100 − k·max(0, target − v)), in cents (at most 10000 as k ≥ 0)."""
+    shortfall = np.subtract(target, values, out=out)
+    np.maximum(shortfall, 0.0, out=shortfall)
+    np.multiply(shortfall, np.multiply(k, 100.0), out=shortfall)
+    scores = np.subtract(10000.0, shortfall, out=shortfall)
+    return _half_up_in_place(np.maximum(scores, 0.0, out=scores))
+
+
+def _lower_better_cents(values: FloatArray, k: Parameter, out: FloatArray | None = None) -> FloatArray:
+    """max(0, 100 − k·v), at most 100, in cents."""
+    scores = np.multiply(values, np.multiply(k, -100.0), out=out)
+    np.add(scores, 10000.0, out=scores)
+    return _half_up_in_place(np.clip(scores, 0.0, 10000.0, out=scores))
+
+
+def _capped_bonus_cents(
+    values: FloatArray, per_item: Parameter, cap: Parameter, out: FloatArray | None = None
+) -> FloatArray:
+    """min(cap, per_item·count), at least 0, in cents."""
+    points = np.multiply(values, np.multiply(per_item, 100.0), out=out)
+    return _half_up_in_place(np.clip(points, 0.0, np.multiply(cap, 100.0), out=points))
+
+
+#: Kinds whose numeric parameters can differ between the rows of one block: kernel and parameter names.
+_ROW_PARAMETER_KERNELS: dict[str, tuple[Callable[..., FloatArray], tuple[str, ...]]] = {
+    "ratio": (_ratio_cents, ("target",)),
+    "deduct_below": (_deduct_below_cents, ("target", "k")),
+    "lower_better": (_lower_better_cents, ("k",)),
+    "capped_bonus": (_capped_bonus_cents, ("per_item", "cap")),
+}
+
+
+def group_key(rule: Rule) -> Hashable:
+    """Columns whose rules share this key are scored together by `group_cents`: same kind for the
+    parametric kinds, the very same rule for `bands`, `rubric` and `veto`."""
+    return rule.kind if rule.kind in _ROW_PARAMETER_KERNELS else rule
+
+
+def group_cents(rules: Sequence[Rule], values: FloatArray, out: FloatArray | None = None) -> FloatArray:
+    """Scores in whole cents of a block of columns: row i of the 2-D `values` is scored by rules[i].
+
+    All rules share one `group_key`; parameters are broadcast as a column over the rows. Written to
+    `out` (shaped as `values`) when given.
+    """
+    kernel = _ROW_PARAMETER_KERNELS.get(rules[0].kind)
+    if kernel is None:
+        found = rules[0].cents(values)
+        if out is None:
+            return found
+        out[...] = found
+        return out
+    function, names = kernel
+    columns = [np.array([float(getattr(rule, name)) for rule in rules])[:, np.newaxis] for name in names]
+    return function(values, *columns, out=out)
 
 
 def rule_target(rule: Rule) -> Decimal | None:
