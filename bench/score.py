@@ -63,6 +63,7 @@ def synthetic_cohort(scheme, n: int, seed: int = 1):
         rater_count=counts, rater_sum=means * counts, rater_min=means - 8, rater_max=means + 8,
         satisfaction=np.where(rng.random(n) < 0.6, rng.normal(86, 6, n), np.nan),
         veto=np.zeros(n, dtype=bool), warning_this_year=rng.random(n) < 0.01,
+        unit_head_gate=rng.random(n) < 0.002, party_secretary_gate=np.zeros(n, dtype=bool),
         accountability_this_year=rng.random(n) < 0.005, demerit_or_heavier_active=rng.random(n) < 0.003,
         under_investigation=rng.random(n) < 0.001, on_probation=rng.random(n) < 0.03,
         leave_days=np.where(rng.random(n) < 0.01, rng.integers(20, 200, n), 0).astype(np.int64), working_days=248,

@@ -164,7 +164,7 @@ def test_the_timeline_of_a_year_lists_each_step_in_date_order(scored, team, clie
 
     client.force_login(team["zs"])
     page = client.get(f"/people/{city.zhang_san.pk}/year/2026/")
-    assert "Notice signed" in page.content.decode()
+    assert "已签署通知" in page.content.decode()
     assert client.get(f"/people/{city.li_si.pk}/year/2026/").status_code == 404  # not mine to read
 
 

@@ -6,7 +6,7 @@ from decimal import Decimal as D
 
 import numpy as np
 
-from kaohe.engine.cohort import Cohort
+from kaohe.engine.cohort import NO_WAIVERS, Cohort, Waivers
 from kaohe.engine.rules import CappedBonus, Ratio, Rubric, Veto
 from kaohe.engine.scheme import IndicatorSpec, plan_defaults, statutory_defaults
 
@@ -59,6 +59,8 @@ def cohort(scheme, n, **columns):
         "satisfaction": np.full(n, np.nan),
         "veto": np.zeros(n, dtype=bool),
         "warning_this_year": np.zeros(n, dtype=bool),
+        "unit_head_gate": np.zeros(n, dtype=bool),
+        "party_secretary_gate": np.zeros(n, dtype=bool),
         "accountability_this_year": np.zeros(n, dtype=bool),
         "demerit_or_heavier_active": np.zeros(n, dtype=bool),
         "under_investigation": np.zeros(n, dtype=bool),
@@ -72,12 +74,15 @@ def cohort(scheme, n, **columns):
         "sanction_months": np.zeros(n, dtype=np.int64),
         "difficulty": np.ones(n),
         "quota_raises": {},
+        "group_quota_ratios": {},
+        "waivers": NO_WAIVERS,
         "as_of": AS_OF,
     }
     for name, value in columns.items():
         if name not in base:
             raise KeyError(name)
-        base[name] = value if isinstance(value, dict | int | dt.date) else np.asarray(value, dtype=base[name].dtype)
+        keep = isinstance(value, dict | int | dt.date | Waivers)
+        base[name] = value if keep else np.asarray(value, dtype=base[name].dtype)
     return Cohort(**base)
 
 

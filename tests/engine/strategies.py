@@ -8,7 +8,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 from kaohe.engine.codes import DIMENSIONS, QUARTER_LEVELS, RATER_ROLES
-from kaohe.engine.cohort import Cohort
+from kaohe.engine.cohort import Cohort, Waivers
 from kaohe.engine.rules import Band, Bands, CappedBonus, DeductBelow, LowerBetter, Ratio, Rubric, Veto
 from kaohe.engine.scheme import (
     Bonus,
@@ -152,6 +152,8 @@ TIE_VALUES = np.array([NAN, 0.0, 50.0, 80.0, 85.5, 90.0, 95.0, 100.0, 120.0])
 FLAGS = (
     "veto",
     "warning_this_year",
+    "unit_head_gate",
+    "party_secretary_gate",
     "accountability_this_year",
     "demerit_or_heavier_active",
     "under_investigation",
@@ -219,6 +221,16 @@ def _with_missing(rng, values, share):
     return np.where(rng.random(values.shape[0]) < share, NAN, values)
 
 
+RATIOS = [D("0.08"), D("0.1"), D("0.12"), D("0.15"), D("0.5"), D(1)]
+
+
+def _waivers(rng, scheme, n, share):
+    """容错免责 waivers on a random share of (person, weighted indicator) cells, 1–100% each."""
+    columns = [j for j, spec in enumerate(scheme.indicators) if spec.counted and spec.weight > 0]
+    cells = [(i, j) for i in range(n) for j in columns if rng.random() < share]
+    return Waivers.of((i, j, int(rng.choice([1, 33, 50, 99, 100]))) for i, j in cells)
+
+
 @st.composite
 def cohorts(draw, scheme):
     """A random cohort: hypothesis picks the size and the knobs, a seeded generator fills the columns."""
@@ -229,6 +241,7 @@ def cohorts(draw, scheme):
     groups, pools = draw(st.integers(1, 3)), draw(st.integers(1, 3))
     total, count, low, high = _raters(rng, n, len(scheme.rater_weights))
     satisfaction = np.where(rng.random(n) < 0.3, rng.choice([69.99, 70.0, 85.0], size=n), _money(rng, 0, 100, n))
+    ratio_groups = draw(st.lists(st.integers(1, 3), max_size=2, unique=True))
     raise_keys = draw(st.lists(st.tuples(st.integers(1, 3), st.integers(0, 2)), max_size=3, unique=True))
     return Cohort(
         person_ids=rng.permutation(np.arange(1, 10 * n + 1))[:n].astype(np.int64),
@@ -250,6 +263,8 @@ def cohorts(draw, scheme):
         sanction_months=rng.choice([0, 0, 6, 12, 18, 24], size=n).astype(np.int64),
         difficulty=_money(rng, 0.8, 1.5, n),
         quota_raises={key: draw(st.integers(0, 2)) for key in raise_keys},
+        group_quota_ratios={group: draw(st.sampled_from(RATIOS)) for group in ratio_groups},
+        waivers=_waivers(rng, scheme, n, draw(st.sampled_from([0.0, 0.1, 0.4]))),
         as_of=dt.date(2026, 1, 15),
         **{name: rng.random(n) < rare for name in FLAGS},
     )

@@ -4,6 +4,7 @@ from decimal import Decimal as D
 
 import numpy as np
 
+from kaohe.engine.cohort import Waivers
 from kaohe.engine.explain import ExplanationItem, explain
 from kaohe.engine.rules import CappedBonus, DeductBelow, Veto
 from kaohe.engine.scoring import CohortResult, score_cohort
@@ -117,3 +118,42 @@ def test_a_participant_below_the_threshold_is_told_the_threshold():
     c = cohort(s, 1, values=scores_column([80]))
     items = explain(s, c, run(s, c), 1).items
     assert ExplanationItem("excellent_threshold_not_reached", {"composite": D("80.00"), "threshold": D(85)}) in items
+
+
+def test_a_waiver_restores_its_share_of_the_lost_points_and_says_so():
+    s = scheme()
+    values = np.full((2, len(s.indicators)), 100.0)
+    values[:, 4] = 60.0  # 廉 scored 60: 40 points lost
+    c = cohort(s, 2, values=values, waivers=Waivers.of([(0, 4, 50)]))
+    result = run(s, c)
+
+    assert result.scores.indicator_scores[:, 4].tolist() == [80.0, 60.0]  # half of the 40 lost points back
+    item = next(i for i in explain(s, c, result, 1).items if i.code == "fault_tolerance_waiver")
+    assert (item.params["before"], item.params["score"]) == (D("60.00"), D("80.00"))
+    assert "waived 50% of the deduction" in item.sentence
+    assert "fault_tolerance_waiver" not in [i.code for i in explain(s, c, result, 2).items]
+
+
+def test_a_waiver_on_a_veto_indicator_is_refused():
+    s = scheme(indicators=(*one_per_dimension(), indicator("CLEAN", "lian", 0, Veto())))
+    problems = score_cohort(s, cohort(s, 1, waivers=Waivers.of([(0, 5, 100)])))
+    assert [p.code for p in problems] == ["waiver_not_a_deduction"]
+
+
+def test_a_unit_head_gate_blocks_excellent_with_its_reason():
+    s = scheme()
+    c = cohort(s, 10, values=scores_column(99.0 - 0.5 * np.arange(10)), unit_head_gate=[True] + [False] * 9)
+    result = run(s, c)
+    assert result.grading.grade[0] != 1
+    assert "gate_unit_head" in [i.code for i in explain(s, c, result, 1).items]
+
+
+def test_a_groups_own_ratio_sets_its_quota_and_is_explained():
+    s = scheme()
+    c = cohort(s, 20, values=scores_column(99.0 - 0.5 * np.arange(20)), group_ids=[1] * 10 + [2] * 10,
+               group_quota_ratios={2: D("0.3")})
+    result = run(s, c)
+    quotas = dict(zip(c.group_ids.tolist(), result.grading.pool_quota.tolist(), strict=True))
+    assert quotas == {1: int(s.quota.ratio * 10), 2: 3}
+    item = next(i for i in explain(s, c, result, 11).items if i.code == "group_quota_ratio")
+    assert item.params["ratio"] == D("30.00")

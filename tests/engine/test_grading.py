@@ -66,7 +66,7 @@ def test_a_warning_sanction_passes_excellent_to_the_next_person():
     warning[1] = True
     result = run(s, cohort(s, 10, values=descending(10), warning_this_year=warning))
     assert result.grading.grade.tolist() == [E, C, E, C, C, C, C, C, C, C]
-    assert result.grading.gate_failed[1].tolist() == [True, False, False, False, False]
+    assert result.grading.gate_failed[1].tolist() == [True, False, False, False, False, False, False]
     assert result.grading.rank[[0, 1, 2]].tolist() == [1, 0, 2]
 
 

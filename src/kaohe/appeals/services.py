@@ -7,24 +7,29 @@ decided in 20 days. Deadlines are the scheme's settings, counted with the workin
 """
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaohe.accounts.models import User
 from kaohe.accounts.roles import Role
 from kaohe.accounts.scope import holders_over, scope_for
-from kaohe.appeals.models import Case, CaseKind, CaseStatus
+from kaohe.appeals.models import Case, CaseKind, CaseStatus, Waiver, WaiverMaterial, WaiverStatus
 from kaohe.appraisal.models import Appraisal
 from kaohe.appraisal.scoring import scheme_category
 from kaohe.audit.services import audit_append
 from kaohe.core.calendar import unknown_year_message, work_calendar
+from kaohe.core.crypto import provider
 from kaohe.core.errors import ApplicationError, PermissionDeniedError
 from kaohe.core.notify import notify
 from kaohe.engine.calendar import UnknownYear, due_after
 from kaohe.engine.policy import Deadline
+from kaohe.indicators.models import Indicator
+from kaohe.org.models import CivilServant, Unit
 
 INCOMPETENT = 4
 
@@ -160,3 +165,92 @@ def _apply_change(case: Case, grade: int) -> None:
 def overdue(case: Case, today: dt.date | None = None) -> bool:
     return case.status in (CaseStatus.FILED, CaseStatus.ACCEPTED) and case.decision_due < (today or
                                                                                          timezone.localdate())
+
+
+# Fault tolerance (容错免责) ------------------------------------------------------------------------------
+
+MATERIAL_MAX_BYTES = 10 * 1024 * 1024
+MATERIAL_TYPES = (".pdf", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".xls", ".xlsx", ".ofd", ".txt")
+MATERIAL_CONTEXT = "appeals.waivermaterial.content"
+THREE_DISTINCTIONS = ("trial_not_defiance", "exploration_not_prohibited", "public_not_private")
+
+
+def waiver_file(*, actor: User, year: int, indicator_code: str, account: str, person: CivilServant | None = None,
+                unit: Unit | None = None, materials: Sequence[tuple[str, bytes]] = ()) -> Waiver:
+    """Apply to waive the deduction on one indicator of `year`: the person for themselves, or the
+    appraisal office for a person or unit in its scope. Materials are stored encrypted."""
+    subject_unit = person.unit if person is not None else unit
+    if subject_unit is None or (person is not None and unit is not None):
+        raise ApplicationError(_("Name either a person or a unit."))
+    own = person is not None and actor.person_id == person.pk
+    if not own and not scope_for(actor, roles=[Role.APPRAISAL_OFFICE]).covers_path(subject_unit.path):
+        raise PermissionDeniedError(_("You may apply for yourself, or as the appraisal office over the subject."))
+    if not Indicator.objects.filter(code=indicator_code, year_from__lte=year).filter(
+            Q(year_to__isnull=True) | Q(year_to__gte=year)).exists():
+        raise ApplicationError(_("There is no indicator %(code)s in %(year)s.") % {"code": indicator_code,
+                                                                                  "year": year}, field="indicator")
+    if len(account.strip()) < 20:
+        raise ApplicationError(_("Describe what happened and why (20 characters or more)."), field="account")
+    _check_materials(materials)
+    with transaction.atomic():
+        waiver = Waiver.objects.create(person=person, unit=unit, year=year, indicator_code=indicator_code,
+                                       account=account.strip(), filed_by=actor, filed_on=timezone.localdate())
+        for name, content in materials:
+            WaiverMaterial.objects.create(waiver=waiver, name=name[:120], size=len(content),
+                                          content=provider().encrypt_bytes(content, context=MATERIAL_CONTEXT))
+        audit_append(actor=actor, action="appeals.waiver.file", object_type="waiver", object_id=waiver.pk,
+                     detail={"year": year, "indicator": indicator_code, "materials": len(materials)})
+        notify(user_ids=holders_over(subject_unit.path, Role.DISCIPLINE), link=f"/waivers/{waiver.pk}/",
+               title=_("容错免责 application for %(name)s") % {"name": waiver.subject_name})
+    return waiver
+
+
+def _check_materials(materials: Sequence[tuple[str, bytes]]) -> None:
+    for name, content in materials:
+        if not name.lower().endswith(MATERIAL_TYPES):
+            raise ApplicationError(_("%(name)s: attach PDF, OFD, image, Word, Excel or text files.") % {"name": name},
+                                   field="materials")
+        if len(content) > MATERIAL_MAX_BYTES:
+            raise ApplicationError(_("%(name)s is larger than 10 MB.") % {"name": name}, field="materials")
+
+
+def waiver_decide(*, actor: User | None, waiver: Waiver, findings: Mapping[str, bool], approve: bool, share: int,
+                  decision: str) -> Waiver:
+    """Discipline inspection decides. Approval needs all three "三个区分开来" findings and a share of
+    1–100%; either way the reasons are written. It takes effect at the next scoring run."""
+    subject_unit = waiver.person.unit if waiver.person_id else waiver.unit
+    if actor is not None and not scope_for(actor, roles=[Role.DISCIPLINE]).covers_path(subject_unit.path):
+        raise PermissionDeniedError(_("Only discipline inspection over the subject decides a waiver."))
+    if len(decision.strip()) < 10:
+        raise ApplicationError(_("Write the reasons for the decision (10 characters or more)."), field="decision")
+    if approve and not all(findings.get(name) for name in THREE_DISTINCTIONS):
+        raise ApplicationError(_("A waiver is approved only when all three distinctions (三个区分开来) hold."),
+                               field="findings")
+    if approve and not 1 <= share <= 100:
+        raise ApplicationError(_("Waive between 1% and 100% of the deduction."), field="share")
+    with transaction.atomic():
+        locked = Waiver.objects.select_for_update().get(pk=waiver.pk)
+        if locked.status != WaiverStatus.FILED:
+            raise ApplicationError(_("This application has already been decided."))
+        for name in THREE_DISTINCTIONS:
+            setattr(locked, name, bool(findings.get(name)))
+        locked.status = WaiverStatus.APPROVED if approve else WaiverStatus.REJECTED
+        locked.share = share if approve else None
+        locked.decision, locked.decided_by, locked.decided_on = decision.strip(), actor, timezone.localdate()
+        locked.save()
+        audit_append(actor=actor, action="appeals.waiver.decide", object_type="waiver", object_id=locked.pk,
+                     detail={"status": locked.status, "share": locked.share,
+                             **{name: bool(findings.get(name)) for name in THREE_DISTINCTIONS}})
+        if locked.filed_by_id:
+            notify(user_ids=[locked.filed_by_id], link=f"/waivers/{locked.pk}/",
+                   title=_("Your 容错免责 application was decided: %(status)s") % {"status": locked.status})
+    return locked
+
+
+
+def waiver_material_read(*, actor: User, material: WaiverMaterial) -> bytes:
+    """The decrypted file, for someone who may see the waiver; every read is audited."""
+    with transaction.atomic():
+        audit_append(actor=actor, action="appeals.waiver.material_read", object_type="waiver",
+                     object_id=material.waiver_id, detail={"material": material.pk})
+    return provider().decrypt_bytes(bytes(material.content), context=MATERIAL_CONTEXT)

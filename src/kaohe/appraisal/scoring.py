@@ -9,19 +9,21 @@ import datetime as dt
 import io
 import json
 from collections import defaultdict
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
+from kaohe.appeals.models import Waiver, WaiverStatus
 from kaohe.appraisal.models import Cycle, QuotaRaise
 from kaohe.collection.sheets import AGGREGATES, SheetMatrix, sheet_matrix
 from kaohe.core.bulk import fetch_all
 from kaohe.core.calendar import work_calendar
 from kaohe.engine import scheme as engine
-from kaohe.engine.cohort import Cohort
+from kaohe.engine.cohort import Cohort, Waivers
 from kaohe.indicators.adapter import indicator_spec_from_snapshot, scheme_settings
 from kaohe.org.choices import Level
 from kaohe.org.models import Accountability, CivilServant, Investigation, Leave, ProtectedState, Sanction
@@ -99,6 +101,10 @@ class States:
     protected: set[int]
     leave_days: dict[int, int]
     sanction_months: dict[int, int]
+    unit_head_gate: set[int] = field(default_factory=set)  # heads of units graded 一般 or lower
+    party_secretary_gate: set[int] = field(default_factory=set)  # party secretaries of units with poor 党建
+    quota_ratios: dict[int, Decimal] = field(default_factory=dict)  # unit → its staff's 优秀 ratio
+    waivers: dict[tuple[int, str], int] = field(default_factory=dict)  # (person, indicator) → percent waived
 
 
 def year_states(year: int, as_of: dt.date) -> States:
@@ -131,6 +137,9 @@ def year_states(year: int, as_of: dt.date) -> States:
                           .values_list("person_id", flat=True)),
         protected=set(ProtectedState.objects.filter(**under, **open_on).exclude(end_date__lt=as_of)
                       .values_list("person_id", flat=True)),
+        waivers={(pid, code): share for pid, code, share in Waiver.objects.filter(
+            year=year, status=WaiverStatus.APPROVED, person__isnull=False).values_list(
+            "person_id", "indicator_code", "share")},
     )
 
 
@@ -161,6 +170,7 @@ def _cohort(scheme: engine.Scheme, people: People, sheet: SheetMatrix, states: S
     pools = np.where(people.upper_pool, 1, 2) if scheme.quota.per_post_level_pool else np.zeros_like(ids)
     raters = {agg: np.column_stack([sheet.column(f"r.{role}.{agg}") for role in scheme.rater_roles])
               for agg in AGGREGATES}
+    units = set(people.unit_ids.tolist())
     return Cohort(
         person_ids=ids,
         group_ids=people.unit_ids,
@@ -173,6 +183,8 @@ def _cohort(scheme: engine.Scheme, people: People, sheet: SheetMatrix, states: S
         satisfaction=_satisfaction(scheme, sheet),
         veto=np.zeros(ids.shape[0], dtype=bool),
         warning_this_year=_flags(ids, states.warning),
+        unit_head_gate=_flags(ids, states.unit_head_gate),
+        party_secretary_gate=_flags(ids, states.party_secretary_gate),
         accountability_this_year=_flags(ids, states.accountability),
         demerit_or_heavier_active=_flags(ids, states.heavy),
         under_investigation=_flags(ids, states.investigation),
@@ -186,8 +198,19 @@ def _cohort(scheme: engine.Scheme, people: People, sheet: SheetMatrix, states: S
         sanction_months=_lookup(ids, states.sanction_months),
         difficulty=people.difficulty,
         quota_raises=dict(raises),
+        group_quota_ratios={u: ratio for u, ratio in states.quota_ratios.items() if u in units},
+        waivers=_waivers(scheme, ids, states.waivers),
         as_of=as_of,
     )
+
+
+def _waivers(scheme: engine.Scheme, ids: np.ndarray, approved: dict[tuple[int, str], int]) -> Waivers:
+    """Approved waivers of this partition's people on the scheme's weighted indicators (a waiver of an
+    indicator the scheme does not weigh has nothing to give back)."""
+    columns = {spec.code: j for j, spec in enumerate(scheme.indicators) if spec.counted and spec.weight > 0}
+    rows = {pid: i for i, pid in enumerate(ids.tolist())} if approved else {}
+    return Waivers.of((rows[pid], columns[code], share) for (pid, code), share in approved.items()
+                      if pid in rows and code in columns)
 
 
 def _ints(values: np.ndarray, dtype: type) -> np.ndarray:
@@ -213,7 +236,8 @@ def _satisfaction(scheme: engine.Scheme, sheet: SheetMatrix) -> np.ndarray:
     return np.where(measured, sheet.column(code), np.nan)
 
 
-COHORT_ARRAYS = tuple(f.name for f in fields(Cohort) if f.name not in ("working_days", "quota_raises", "as_of"))
+COHORT_ARRAYS = tuple(f.name for f in fields(Cohort)
+                      if f.name not in ("working_days", "quota_raises", "group_quota_ratios", "waivers", "as_of"))
 
 
 def snapshot_path(run_id: int, category: str) -> str:
@@ -225,8 +249,11 @@ def save_snapshot(run_id: int, partitions: list[Partition]) -> None:
     for part in partitions:
         buffer = io.BytesIO()
         arrays = {name: getattr(part.cohort, name) for name in COHORT_ARRAYS}
-        meta = {"working_days": part.cohort.working_days, "as_of": part.cohort.as_of.isoformat(),
-                "quota_raises": [[g, p, e] for (g, p), e in part.cohort.quota_raises.items()]}
+        c = part.cohort
+        meta = {"working_days": c.working_days, "as_of": c.as_of.isoformat(),
+                "quota_raises": [[g, p, e] for (g, p), e in c.quota_raises.items()],
+                "group_quota_ratios": {str(g): str(r) for g, r in c.group_quota_ratios.items()},
+                "waivers": [c.waivers.rows.tolist(), c.waivers.columns.tolist(), c.waivers.shares.tolist()]}
         np.savez(buffer, meta=np.array(json.dumps(meta)), **arrays)
         path = snapshot_path(run_id, part.category)
         if default_storage.exists(path):
@@ -239,10 +266,18 @@ def load_cohort(run_id: int, category: str) -> Cohort:
         data = np.load(io.BytesIO(handle.read()), allow_pickle=False)
         meta = json.loads(str(data["meta"]))
         arrays = {name: data[name] for name in COHORT_ARRAYS}
+    rows, columns, shares = meta.get("waivers", [[], [], []])
     return Cohort(**arrays, working_days=meta["working_days"], as_of=dt.date.fromisoformat(meta["as_of"]),
-                  quota_raises={(g, p): e for g, p, e in meta["quota_raises"]})
+                  quota_raises={(g, p): e for g, p, e in meta["quota_raises"]},
+                  group_quota_ratios={int(g): Decimal(r) for g, r in meta.get("group_quota_ratios", {}).items()},
+                  waivers=Waivers.of(zip(rows, columns, shares, strict=True)))
 
 
 def cohort_subset(cohort: Cohort, mask: np.ndarray) -> Cohort:
     """The people of `mask` only (an appraisal group scores alone: quotas never cross groups)."""
-    return replace(cohort, **{name: getattr(cohort, name)[mask] for name in COHORT_ARRAYS})
+    kept = np.full(cohort.size, -1, dtype=np.int64)
+    kept[mask] = np.arange(int(np.count_nonzero(mask)))
+    w = cohort.waivers
+    waivers = Waivers.of((int(kept[r]), c, s) for r, c, s in zip(w.rows.tolist(), w.columns.tolist(),
+                                                                  w.shares.tolist(), strict=True) if kept[r] >= 0)
+    return replace(cohort, waivers=waivers, **{name: getattr(cohort, name)[mask] for name in COHORT_ARRAYS})

@@ -16,6 +16,8 @@ from kaohe.accounts.roles import Role
 from kaohe.accounts.scope import holders_over, scope_for
 from kaohe.appraisal.models import Appraisal, Cycle, Objection, Publication, RunResult, ScoringRun
 from kaohe.audit.services import audit_append
+from kaohe.ballots.choices import RoundStatus
+from kaohe.ballots.models import BallotRound
 from kaohe.core.calendar import unknown_year_message, work_calendar
 from kaohe.core.errors import ApplicationError, PermissionDeniedError
 from kaohe.core.notify import notify
@@ -115,8 +117,12 @@ def summary_submit(*, actor: User, appraisal: Appraisal, text: str) -> Appraisal
 
 
 def votes_close(*, actor: User | None, cycle: Cycle, unit: Unit) -> int:
-    """The unit's democratic vote is over: its people move on to their supervisor."""
+    """The unit's democratic vote is over: its people move on to their supervisor. With a ballot round
+    (民主测评) for the unit, closing that round is what ends the vote."""
     _require(actor, Role.APPRAISAL_OFFICE, unit)
+    if BallotRound.objects.filter(unit=unit, year=cycle.year, status=RoundStatus.OPEN).exists():
+        message = _("The ballot round (民主测评) of %(unit)s is still open: close it, which ends the vote.")
+        raise ApplicationError(message % {"unit": unit.name})
     moved = 0
     with transaction.atomic():
         for appraisal in Appraisal.objects.select_for_update().filter(cycle=cycle, person__unit=unit,

@@ -108,6 +108,8 @@ class Gate(IntEnum):
     NO_GOOD_QUARTER = 2  # no 好 quarter (require_good_quarter)
     POOR_QUARTER = 3  # a 较差 quarter (block_poor_quarter)
     LOW_SATISFACTION = 4  # measured satisfaction below min_satisfaction
+    UNIT_HEAD = 5  # head of a unit whose own appraisal is 一般 or lower (机关绩效考核 gates its head)
+    PARTY_SECRETARY = 6  # party secretary of a unit whose 党建 result is poor
 
     @property
     def code(self) -> str:

@@ -9,8 +9,9 @@ adapter in the Django layer builds this from a scoring-run snapshot; the engine 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import numpy as np
 import numpy.typing as npt
@@ -19,7 +20,7 @@ from kaohe.engine.codes import BoolArray, FloatArray, Int8Array, IntArray
 from kaohe.engine.problems import Problem
 from kaohe.engine.scheme import Scheme
 
-__all__ = ["COLUMNS", "Cohort"]
+__all__ = ["COLUMNS", "Cohort", "Waivers"]
 
 #: name → (dtype kind, shape after n); "k" = indicators, "r" = rater roles.
 COLUMNS: dict[str, tuple[str, tuple[int | str, ...]]] = {
@@ -36,6 +37,8 @@ COLUMNS: dict[str, tuple[str, tuple[int | str, ...]]] = {
     "satisfaction": ("f", ()),
     "veto": ("b", ()),
     "warning_this_year": ("b", ()),
+    "unit_head_gate": ("b", ()),
+    "party_secretary_gate": ("b", ()),
     "accountability_this_year": ("b", ()),
     "demerit_or_heavier_active": ("b", ()),
     "under_investigation": ("b", ()),
@@ -50,6 +53,47 @@ COLUMNS: dict[str, tuple[str, tuple[int | str, ...]]] = {
 }
 
 
+@dataclass(frozen=True)
+class Waivers:
+    """Approved fault-tolerance waivers (容错免责), sparse and in row order: row i of the cohort,
+    indicator column j, and the percent (1–100) of that indicator's deduction waived."""
+
+    rows: IntArray
+    columns: IntArray
+    shares: IntArray
+
+    @classmethod
+    def of(cls, entries: Iterable[tuple[int, int, int]]) -> Waivers:
+        """From (row, column, share) triples in any order."""
+        ordered = sorted(entries)
+        rows, columns, shares = (np.array([e[i] for e in ordered], dtype=np.int64) for i in range(3))
+        return cls(rows, columns, shares)
+
+    def between(self, start: int, stop: int) -> slice:
+        """The waivers of rows start..stop−1."""
+        low, high = np.searchsorted(self.rows, (start, stop))
+        return slice(int(low), int(high))
+
+    def problems(self, size: int, scheme: Scheme | None) -> list[Problem]:
+        """Rows in the cohort and in order, shares 1–100, each on a weighted indicator that can lose points."""
+        if not (self.rows.shape == self.columns.shape == self.shares.shape):
+            return [Problem("column_shape", "waivers", {"column": "waivers", "expected": "", "actual": ""})]
+        problems: list[Problem] = []
+        if self.rows.size and (self.rows.min() < 0 or self.rows.max() >= size or (np.diff(self.rows) < 0).any()):
+            problems.append(Problem("column_out_of_range", "waivers", {"column": "waivers.rows"}))
+        if self.shares.size and (self.shares.min() < 1 or self.shares.max() > 100):
+            problems.append(Problem("column_out_of_range", "waivers", {"column": "waivers.shares"}))
+        if scheme is not None:
+            waivable = {j for j, spec in enumerate(scheme.indicators) if spec.counted and spec.weight > 0}
+            problems += [Problem("waiver_not_a_deduction", "waivers", {"indicator": scheme.indicators[j].code
+                                                                         if 0 <= j < len(scheme.indicators) else j})
+                         for j in sorted(set(self.columns.tolist()) - waivable)]
+        return problems
+
+
+NO_WAIVERS = Waivers(*(np.zeros(0, dtype=np.int64) for _ in range(3)))
+
+
 @dataclass(frozen=True, kw_only=True)
 class Cohort:
     """The whole cohort's inputs as numpy columns (see docs/engine.md for each column's meaning).
@@ -59,6 +103,10 @@ class Cohort:
     (the gate is not applied). sanction_months: promotion-blocking period of the longest active
     sanction (公务员法 第64条: 警告 6, 记过 12, 记大过 18, 降级/撤职 24; 0 none).
     quota_raises: (group, pool) → extra 优秀 places granted by a recorded approval.
+    group_quota_ratios: group → the 优秀 ratio of that group instead of the scheme's (a unit's own
+    appraisal result sets its staff's quota; the caller enforces the ceiling and its approval).
+    unit_head_gate / party_secretary_gate: the unit's own result blocks its head / party secretary.
+    waivers: approved 容错免责 waivers.
     """
 
     person_ids: IntArray
@@ -74,6 +122,8 @@ class Cohort:
     satisfaction: FloatArray
     veto: BoolArray
     warning_this_year: BoolArray
+    unit_head_gate: BoolArray
+    party_secretary_gate: BoolArray
     accountability_this_year: BoolArray
     demerit_or_heavier_active: BoolArray
     under_investigation: BoolArray
@@ -87,6 +137,8 @@ class Cohort:
     sanction_months: IntArray
     difficulty: FloatArray
     quota_raises: Mapping[tuple[int, int], int] = field(default_factory=dict)
+    group_quota_ratios: Mapping[int, Decimal] = field(default_factory=dict)
+    waivers: Waivers = NO_WAIVERS
     as_of: dt.date
 
     @property
@@ -100,7 +152,7 @@ class Cohort:
         problems: list[Problem] = []
         for name, (kind, tail) in COLUMNS.items():
             problems += _column_problems(name, getattr(self, name), kind, (self.size, *tail), sizes)
-        return problems or self._range_problems()
+        return problems or self._range_problems() + self.waivers.problems(self.size, scheme)
 
     def _range_problems(self) -> list[Problem]:
         problems: list[Problem] = []
@@ -126,6 +178,11 @@ class Cohort:
             Problem("quota_raise_negative", "quota_raises", {"group": key[0], "pool": key[1], "raise": extra})
             for key, extra in self.quota_raises.items()
             if extra < 0
+        ]
+        problems += [
+            Problem("quota_ratio_out_of_range", "group_quota_ratios", {"ratio": ratio})
+            for ratio in self.group_quota_ratios.values()
+            if not 0 < ratio <= 1
         ]
         return problems
 

@@ -29,6 +29,9 @@ __all__ = ["Explanation", "ExplanationItem", "explain"]
 K = TypeVar("K")
 HUNDRED = Decimal(100)
 GRADE_NAMES_ZH = ("无等次", "优秀", "称职", "基本称职", "不称职")
+#: a unit subject's grades on the same 1–4 scale (机关绩效考核).
+UNIT_GRADE_KEYS = ("none", "excellent", "good", "fair", "poor")
+UNIT_GRADE_NAMES_ZH = ("无等次", "优秀", "良好", "一般", "较差")
 COMPONENT_NAMES_ZH = {"regular": "平时", "annual": "年度", "special": "专项"}
 NON_GRADE_ITEMS = {
     NonGrade.PROBATION: "non_grade_probation",
@@ -89,13 +92,17 @@ def explain(scheme: Scheme, cohort: Cohort, result: CohortResult, person_id: int
     items = _non_grade_items(scheme, cohort, result, i) + _veto_items(scheme, result, i)
     items += _indicator_items(scheme, result, i, shares.get("annual", Decimal(0)))
     items += _component_items(result, i, shares) + _bonus_items(result, i)
-    items += _gate_items(scheme, cohort, result, i) + _ranking_items(scheme, result, i)
+    items += _waiver_items(scheme, cohort, result, i)
+    items += _gate_items(scheme, cohort, result, i) + _quota_ratio_items(scheme, cohort, result, i)
+    items += _ranking_items(scheme, result, i)
     grade = int(result.grading.grade[i])
     composite = _dec(result.scores.composite[i])
     if grade == Grade.NONE and result.grading.non_grade[i] == NonGrade.NONE:
         items.append(ExplanationItem("no_score"))
     elif grade != Grade.NONE:
-        params = {"grade": GRADE_KEYS[grade], "grade_zh": GRADE_NAMES_ZH[grade], "composite": composite}
+        unit = scheme.subject == "unit"
+        keys, names = (UNIT_GRADE_KEYS, UNIT_GRADE_NAMES_ZH) if unit else (GRADE_KEYS, GRADE_NAMES_ZH)
+        params = {"grade": keys[grade], "grade_zh": names[grade], "composite": composite}
         items.append(ExplanationItem("grade_proposed", params))
     return Explanation(person_id, composite, _composite_before_bonus(result, i, shares), grade, tuple(items))
 
@@ -238,6 +245,30 @@ def _gate_items(scheme: Scheme, cohort: Cohort, result: CohortResult, i: int) ->
                 params = {"satisfaction": _raw(cohort.satisfaction[i]), "minimum": scheme.gates.min_satisfaction}
             items.append(ExplanationItem(gate.code, params))
     return items
+
+
+def _waiver_items(scheme: Scheme, cohort: Cohort, result: CohortResult, i: int) -> list[ExplanationItem]:
+    """Each approved 容错免责 waiver: the share waived and the indicator's score before and after."""
+    span = cohort.waivers.between(i, i + 1)
+    items: list[ExplanationItem] = []
+    for j, share in zip(cohort.waivers.columns[span].tolist(), cohort.waivers.shares[span].tolist(), strict=True):
+        spec, score = scheme.indicators[j], _dec(result.scores.indicator_scores[i, j])
+        before = spec.rule.score_one(decimal_from_float(float(result.scores.indicator_values[i, j])))
+        if score is None or before is None or before >= score:
+            continue  # no data, or nothing was lost
+        params = {"indicator": spec.code, "name_en": spec.name_en, "name_zh": spec.name_zh, "share": share,
+                  "before": quantize2(before), "score": score}
+        items.append(ExplanationItem("fault_tolerance_waiver", params))
+    return items
+
+
+def _quota_ratio_items(scheme: Scheme, cohort: Cohort, result: CohortResult, i: int) -> list[ExplanationItem]:
+    """The group's own 优秀 ratio, when the unit's appraisal result set one."""
+    ratio = cohort.group_quota_ratios.get(int(cohort.group_ids[i]))
+    if ratio is None or not result.grading.participant[i]:
+        return []
+    percent = {"ratio": quantize2(ratio * HUNDRED), "scheme_ratio": quantize2(scheme.quota.ratio * HUNDRED)}
+    return [ExplanationItem("group_quota_ratio", percent)]
 
 
 def _ranking_items(scheme: Scheme, result: CohortResult, i: int) -> list[ExplanationItem]:

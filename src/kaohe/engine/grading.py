@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from decimal import Decimal
 from functools import partial
 from typing import TYPE_CHECKING
@@ -65,7 +65,7 @@ def grade_cohort(scheme: Scheme, cohort: Cohort, scores: Scores, out: Grading | 
     pools = _Pools.of(scheme, cohort)
     participants = np.bincount(pools.key[grading.participant], minlength=pools.count)
     candidates = np.bincount(pools.key[grading.candidate], minlength=pools.count)
-    quota = quota_for(scheme.quota, participants) + _raises(scheme, cohort.quota_raises, pools)
+    quota = _group_quotas(scheme, cohort, pools, participants) + _raises(scheme, cohort.quota_raises, pools)
     for_each_block(n, partial(_pool_sizes_block, pools.key, (participants, candidates, quota), grading))
     _rank_candidates(cohort, scores, grading, pools.key, quota)
     return grading
@@ -161,6 +161,11 @@ def _gates_into(
         failed[:, gate] = blocks if switched_on else False
         if switched_on:
             blocked |= blocks
+    for gate, blocks in ((Gate.UNIT_HEAD, cohort.unit_head_gate[rows]),
+                         (Gate.PARTY_SECRETARY, cohort.party_secretary_gate[rows])):
+        applied[:, gate] = True
+        failed[:, gate] = blocks
+        blocked |= blocks
     applied[:, Gate.LOW_SATISFACTION] = False
     failed[:, Gate.LOW_SATISFACTION] = False
     if settings.min_satisfaction is not None:
@@ -229,6 +234,15 @@ class _Pools:
         slots = {(int(g), int(p)): i for i, (g, p) in enumerate(unique.tolist())}
         return cls(key.reshape(-1).astype(np.int64), len(slots), slots, (0, 0), 1)
 
+    def group_slots(self, group: int) -> IntArray:
+        """The keys of every pool of a group (empty when nobody could be in it)."""
+        if self.slots:
+            return np.array([key for (g, _pool), key in self.slots.items() if g == group], dtype=np.int64)
+        first = (group - self.low[0]) * self.pool_span
+        if not 0 <= first < self.count:
+            return np.zeros(0, dtype=np.int64)
+        return np.arange(first, first + self.pool_span, dtype=np.int64)
+
     def slot(self, group: int, pool: int) -> int | None:
         """The key of a (group, pool), or None when nobody could be in it."""
         if self.slots:
@@ -249,6 +263,15 @@ def _arithmetic_key(
         block *= span
         block += pools[rows]
         block -= low[1]
+
+
+def _group_quotas(scheme: Scheme, cohort: Cohort, pools: _Pools, participants: IntArray) -> IntArray:
+    """Each pool's places at the scheme's ratio, or at its group's own ratio where the cohort sets one."""
+    quota = quota_for(scheme.quota, participants)
+    for group, ratio in cohort.group_quota_ratios.items():
+        slots = pools.group_slots(group)
+        quota[slots] = quota_for(replace(scheme.quota, ratio=ratio), participants[slots])
+    return quota
 
 
 def _raises(scheme: Scheme, raises: Mapping[tuple[int, int], int], pools: _Pools) -> IntArray:

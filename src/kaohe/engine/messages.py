@@ -81,6 +81,9 @@ MESSAGES: dict[str, str] = {
     "column_out_of_range": "Column {column} holds values outside its allowed range.",
     "person_ids_duplicate": "A person appears twice in the cohort.",
     "working_days_not_positive": "The year must have working days (it has {value}).",
+    "waiver_not_a_deduction": (
+        "A 容错免责 waiver names {indicator}, which is not a weighted indicator that can lose points."
+    ),
     "quota_raise_negative": "A quota raise for group {group}, pool {pool} cannot be negative ({raise}).",
 }
 
@@ -115,6 +118,16 @@ EXPLANATIONS: dict[str, str] = {
     "gate_no_good_quarter": "No quarter was rated 好, so 优秀 is not open.",
     "gate_poor_quarter": "A quarter rated 较差 blocks 优秀.",
     "gate_low_satisfaction": "Public satisfaction {satisfaction} is below the required {minimum}, which blocks 优秀.",
+    "gate_unit_head": "The unit you lead was graded 一般 or lower this year, so its head cannot be 优秀.",
+    "gate_party_secretary": "The 党建 result of the unit whose party organisation you lead is poor, which blocks 优秀.",
+    "fault_tolerance_waiver": (
+        "容错免责: a discipline decision waived {share}% of the deduction on {indicator} {name_en} ({name_zh}); "
+        "its score rose from {before} to {score}."
+    ),
+    "group_quota_ratio": (
+        "Your group's 优秀 quota is {ratio}% of participants, set by your unit's appraisal result "
+        "(the scheme's own ratio is {scheme_ratio}%)."
+    ),
     "excellent_threshold_not_reached": "Your composite {composite} is below the 优秀 threshold {threshold}.",
     "quota_rank": "You ranked {rank} of {candidates} 优秀 candidates for {quota} places in your group.",
     "tie_break_above": "You ranked above the next candidate on the {key_words}.",

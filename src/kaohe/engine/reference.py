@@ -8,6 +8,7 @@ schemes and cohorts. It reads the same `Cohort`, converting each float to the de
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
@@ -36,6 +37,8 @@ class Person:
     satisfaction: Decimal | None
     veto: bool
     warning: bool
+    unit_head_gate: bool
+    party_secretary_gate: bool
     accountability: bool
     demerit: bool
     investigation: bool
@@ -48,6 +51,7 @@ class Person:
     level_credit: int
     sanction_months: int
     difficulty: Decimal
+    waivers: Mapping[int, int]  # indicator column → percent of its deduction waived (容错免责)
 
 
 @dataclass(frozen=True)
@@ -95,11 +99,12 @@ def reference_cohort(scheme: Scheme, cohort: Cohort) -> list[PersonOutcome]:
         pool = person.pool if scheme.quota.per_post_level_pool else 0
         pools.setdefault((person.group, pool), []).append(i)
     for (group, pool), members in pools.items():
+        ratio = cohort.group_quota_ratios.get(group, scheme.quota.ratio)
         extra = 0
         for (raise_group, raise_pool), places in cohort.quota_raises.items():
             if raise_group == group and (raise_pool if scheme.quota.per_post_level_pool else 0) == pool:
                 extra += places
-        for i, outcome in _rank_pool(scheme, [(i, outcomes[i]) for i in members], extra):
+        for i, outcome in _rank_pool(scheme, [(i, outcomes[i]) for i in members], extra, ratio):
             outcomes[i] = outcome
     return [_finish(scheme, person, outcome) for person, outcome in zip(people, outcomes, strict=True)]
 
@@ -126,6 +131,9 @@ def read_person(cohort: Cohort, i: int) -> Person:
         satisfaction=decimal_from_float(float(cohort.satisfaction[i])),
         veto=bool(cohort.veto[i]),
         warning=bool(cohort.warning_this_year[i]),
+        unit_head_gate=bool(cohort.unit_head_gate[i]),
+        party_secretary_gate=bool(cohort.party_secretary_gate[i]),
+        waivers=_waivers_of(cohort, i),
         accountability=bool(cohort.accountability_this_year[i]),
         demerit=bool(cohort.demerit_or_heavier_active[i]),
         investigation=bool(cohort.under_investigation[i]),
@@ -139,6 +147,19 @@ def read_person(cohort: Cohort, i: int) -> Person:
         sanction_months=int(cohort.sanction_months[i]),
         difficulty=decimal_from_float(float(cohort.difficulty[i])) or Decimal(1),
     )
+
+
+def _waivers_of(cohort: Cohort, i: int) -> dict[int, int]:
+    """Person i's waivers: indicator column → percent of its deduction waived."""
+    span = cohort.waivers.between(i, i + 1)
+    return dict(zip(cohort.waivers.columns[span].tolist(), cohort.waivers.shares[span].tolist(), strict=True))
+
+
+def _waived(score: Decimal | None, share: int | None) -> Decimal | None:
+    """A waiver gives back share% of the points lost, half up to the cent."""
+    if score is None or share is None:
+        return score
+    return score + ((HUNDRED - score) * share / HUNDRED).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def _weighted_mean(pairs: list[tuple[Decimal, Decimal | None]]) -> tuple[Decimal | None, bool]:
@@ -179,7 +200,10 @@ def score_person(scheme: Scheme, person: Person) -> PersonOutcome:
     values = [
         rater if spec.source == "rater_form" else v for spec, v in zip(scheme.indicators, person.values, strict=True)
     ]
-    scores = [spec.rule.score_one(v) for spec, v in zip(scheme.indicators, values, strict=True)]
+    scores = [
+        _waived(spec.rule.score_one(v), person.waivers.get(j))
+        for j, (spec, v) in enumerate(zip(scheme.indicators, values, strict=True))
+    ]
     dimensions, dimension_reweighted = _dimensions(scheme, scores)
     dimension_pairs = [
         (scheme.dimension_weights.get(d, Decimal(0)), s) for d, s in zip(DIMENSIONS, dimensions, strict=True)
@@ -285,6 +309,8 @@ def _gates(scheme: Scheme, person: Person, good: int) -> tuple[tuple[bool, ...],
         settings.require_good_quarter,
         settings.block_poor_quarter,
         False,
+        True,
+        True,
     ]
     failed = [
         settings.block_warning and person.warning,
@@ -292,6 +318,8 @@ def _gates(scheme: Scheme, person: Person, good: int) -> tuple[tuple[bool, ...],
         settings.require_good_quarter and good == 0,
         settings.block_poor_quarter and 4 in person.quarters,
         False,
+        person.unit_head_gate,
+        person.party_secretary_gate,
     ]
     if settings.min_satisfaction is not None and person.satisfaction is not None:
         applied[Gate.LOW_SATISFACTION] = True
@@ -299,9 +327,9 @@ def _gates(scheme: Scheme, person: Person, good: int) -> tuple[tuple[bool, ...],
     return tuple(applied), tuple(failed)
 
 
-def _quota(scheme: Scheme, participants: int) -> int:
+def _quota(scheme: Scheme, participants: int, ratio: Decimal) -> int:
     rounding = {"floor": ROUND_FLOOR, "round": ROUND_HALF_UP, "ceil": ROUND_CEILING}[scheme.quota.rounding]
-    return int((scheme.quota.ratio * participants).to_integral_value(rounding=rounding))
+    return int((ratio * participants).to_integral_value(rounding=rounding))
 
 
 def _rank_key(outcome: PersonOutcome) -> tuple[Decimal, Decimal, int, int]:
@@ -311,11 +339,13 @@ def _rank_key(outcome: PersonOutcome) -> tuple[Decimal, Decimal, int, int]:
     return (-composite, -annual, -outcome.good_quarters, outcome.person_id)
 
 
-def _rank_pool(scheme: Scheme, members: list[tuple[int, PersonOutcome]], extra: int) -> list[tuple[int, PersonOutcome]]:
+def _rank_pool(
+    scheme: Scheme, members: list[tuple[int, PersonOutcome]], extra: int, ratio: Decimal
+) -> list[tuple[int, PersonOutcome]]:
     """Sort the pool's candidates, number them, and note the key that separates each from its neighbours."""
     participants = sum(1 for _, outcome in members if outcome.participant)
     candidates = sorted((item for item in members if item[1].candidate), key=lambda item: _rank_key(item[1]))
-    quota = _quota(scheme, participants) + extra
+    quota = _quota(scheme, participants, ratio) + extra
     ranks: dict[int, tuple[int, int, int]] = {}
     for position, (i, outcome) in enumerate(candidates):
         after = _first_difference(outcome, candidates[position + 1][1]) if position + 1 < len(candidates) else -1

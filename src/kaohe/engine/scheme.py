@@ -40,6 +40,7 @@ INDICATOR_KINDS = ("quantitative", "qualitative", "veto")
 SOURCES = ("feed", "import", "qr_rating", "hotline", "ledger", "rater_form", "manual")
 DIRECTIONS = ("higher", "lower")
 PROFILES = ("statutory", "plan")
+SUBJECTS = ("person", "unit")
 COMPOSITION_MODES = ("gates", "weights")
 ROUNDINGS = ("floor", "round", "ceil")
 BONUS_KINDS = ("statutory", "local")
@@ -259,6 +260,7 @@ class Scheme:
     trim_min_raters: int = 5
     quarter_rubric: Mapping[str, Decimal] = field(default_factory=_default_rubric)
     leave_share_limit: Decimal = Decimal("0.5")
+    subject: str = "person"  # or "unit": 机关绩效考核, graded 优秀/良好/一般/较差 on the same scale
 
     @property
     def rater_roles(self) -> tuple[str, ...]:
@@ -269,6 +271,9 @@ class Scheme:
         """Every check of DOMAIN.md "Indicators" and "Scoring": weights sum to 100 where they must."""
         problems = [Problem("choice_unknown", "profile", {"value": self.profile, "allowed": ", ".join(PROFILES)})]
         problems = problems if self.profile not in PROFILES else []
+        if self.subject not in SUBJECTS:
+            allowed = ", ".join(SUBJECTS)
+            problems.append(Problem("choice_unknown", "subject", {"value": self.subject, "allowed": allowed}))
         problems += _indicator_problems(self) + _dimension_problems(self)
         problems += prefixed(self.composition.validate(), "composition") + _rater_problems(self)
         problems += prefixed(self.quota.validate(), "quota") + prefixed(self.thresholds.validate(), "thresholds")

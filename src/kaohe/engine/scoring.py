@@ -29,7 +29,7 @@ import numpy.typing as npt
 from kaohe.engine.arena import Layout, carve
 from kaohe.engine.blocks import for_each_block
 from kaohe.engine.codes import DIMENSIONS, QUARTER_LEVELS, BoolArray, FloatArray, Int8Array, IntArray, QuarterGrade
-from kaohe.engine.cohort import Cohort
+from kaohe.engine.cohort import Cohort, Waivers
 from kaohe.engine.consequences import Consequences, bonus_factors, consequences, consequences_layout, lowest_weighted
 from kaohe.engine.grading import Grading, grade_cohort, grading_layout
 from kaohe.engine.problems import Problem
@@ -274,6 +274,7 @@ class _ScorePlan:
     """
 
     order: IntArray  # kernel row → indicator column
+    kernel_row: IntArray  # indicator column → kernel row (the inverse of `order`)
     weighted_rows: int  # the first rows of `order` are the weighted counted indicators
     rule_groups: tuple[tuple[slice, tuple[Rule, ...]], ...]  # spans of kernel rows scored together, their rules
     dimension_means: _Means  # over the weighted rows, one per dimension with weighted indicators
@@ -307,6 +308,7 @@ class _ScorePlan:
         shares = (composition.regular, composition.annual, composition.special)
         return cls(
             order=np.array(order, dtype=np.intp),
+            kernel_row=np.argsort(np.array(order, dtype=np.intp)).astype(np.intp),
             weighted_rows=sum(weighted),
             rule_groups=_rule_groups([(weighted[j], keys[j], specs[j].rule) for j in order]),
             dimension_means=_Means.of([pairs for pairs in dimensions if pairs]),
@@ -360,6 +362,7 @@ def _score_block(plan: _ScorePlan, cohort: Cohort, out: _BlockOut, rows: slice) 
         scored = np.empty_like(values)
         for kernel_rows, rules in plan.rule_groups:
             group_cents(rules, values[kernel_rows], out=scored[kernel_rows])
+        _waive(plan, cohort.waivers, rows, scored)
         _write_columns(scores.indicator_scores[rows], plan.order, scored / 100.0)
         np.logical_or(cohort.veto[rows], _vetoed(plan, values), out=scores.veto_triggered[rows])
         components = np.empty((3, values.shape[1]))  # 平时, 年度, 专项 (cents)
@@ -368,6 +371,19 @@ def _score_block(plan: _ScorePlan, cohort: Cohort, out: _BlockOut, rows: slice) 
         np.divide(cents(cohort.special_scores[rows], out=components[2]), 100.0, out=scores.special[rows])
         composite = _composite_cents(plan, components, scores.composite_reweighted[rows])
         np.divide(composite, 100.0, out=scores.composite[rows])
+
+
+def _waive(plan: _ScorePlan, waivers: Waivers, rows: slice, scored: FloatArray) -> None:
+    """Approved 容错免责 waivers give back their share of the points an indicator lost (in whole cents,
+    half up): score + share% × (100 − score)."""
+    span = waivers.between(rows.start, rows.stop)
+    if span.start == span.stop:
+        return
+    people = waivers.rows[span] - rows.start
+    kernel = plan.kernel_row[waivers.columns[span]]
+    score = scored[kernel, people]
+    restored = np.floor(((10000.0 - score) * waivers.shares[span] + 50.0) / 100.0)
+    scored[kernel, people] = np.where(score < 10000.0, score + restored, score)  # NaN (no data) stays NaN
 
 
 def _write_columns(out: FloatArray, order: IntArray, block: FloatArray) -> None:

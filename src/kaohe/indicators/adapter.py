@@ -50,6 +50,7 @@ def settings_json(settings: engine.Scheme, policy: Policy) -> dict[str, Any]:
         "bonus": {"kind": settings.bonus.kind, "coefficients": dict(settings.bonus.coefficients)},
         "quarter_rubric": dict(settings.quarter_rubric),
         "leave_share_limit": settings.leave_share_limit,
+        "subject": settings.subject,
         "policy": {
             **{k: v for k, v in asdict(policy).items() if k not in ("deadlines", "key_indicators")},
             "deadlines": {key: asdict(d) for key, d in policy.deadlines.items()},
@@ -84,6 +85,7 @@ def scheme_settings(profile: str, data: Mapping[str, Any], dimension_weights: Ma
         bonus=engine.Bonus(data["bonus"]["kind"], _dec(data["bonus"]["coefficients"])),
         quarter_rubric=_dec(data["quarter_rubric"]),
         leave_share_limit=Decimal(str(data["leave_share_limit"])),
+        subject=data.get("subject", "person"),
     )
 
 

@@ -37,13 +37,17 @@ def nav_items(scope: Scope) -> list[NavItem]:
     items += [NavItem(url, label) for role, url, label in admin_pages if scope.has(role)]
     if scope.has(Role.APPRAISAL_OFFICE, Role.COMMITTEE):
         items.append(NavItem("web:cases", _("Reviews and appeals")))
+    if scope.has(Role.DISCIPLINE, Role.APPRAISAL_OFFICE, Role.CIVIL_SERVANT):
+        items.append(NavItem("web:waivers", _("Fault tolerance")))
     if scope.has(Role.SUPERVISOR):
         items.append(NavItem("worklog:team", _("My team")))
     if scope.has(Role.SUPERVISOR, Role.APPRAISAL_OFFICE, Role.COMMITTEE):
         items.append(NavItem("worklog:board", _("Warnings")))
+    if scope.has(Role.APPRAISAL_OFFICE, Role.SUPERVISOR):
+        items.append(NavItem("ballots:rounds", _("Ballot rounds")))
     if scope.has(Role.CIVIL_SERVANT) and scope.own_person_id:
         items += [NavItem("worklog:mine", _("My work")), NavItem("web:workflow_mine", _("My appraisal")),
-                  NavItem("web:my_record", _("My record"))]
+                  NavItem("ballots:my_ballots", _("My ballots")), NavItem("web:my_record", _("My record"))]
     return items
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kaohe.web.views import appraisal, auth, indicators, jobs, manage, org, tokens, transfer, workflow
+from kaohe.web.views import appraisal, auth, indicators, jobs, manage, org, tokens, transfer, waivers, workflow
 
 app_name = "web"
 
@@ -55,6 +55,9 @@ urlpatterns = [
     path("appraisal/publications/<int:publication_id>/", workflow.publication, name="publication"),
     path("appraisal/quarters/<int:year>/<int:quarter>/", workflow.quarters, name="workflow_quarters"),
     path("appraisal/units/<int:unit_id>/talent/", workflow.talent_grid, name="talent_grid"),
+    path("waivers/", waivers.waivers, name="waivers"),
+    path("waivers/<int:waiver_id>/", waivers.waiver_detail, name="waiver_detail"),
+    path("waivers/<int:waiver_id>/materials/<int:material_id>/", waivers.waiver_material, name="waiver_material"),
     path("appeals/", workflow.cases, name="cases"),
     path("appeals/<int:case_id>/", workflow.case_detail, name="case_detail"),
     path("tokens/", tokens.tokens, name="tokens"),
