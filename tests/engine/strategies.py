@@ -121,6 +121,7 @@ def schemes(draw):
     competent = draw(cents(float(basic) + 0.01, 90))
     return dataclasses.replace(
         base,
+        subject=draw(st.sampled_from(["person", "unit"])),
         indicators=draw(indicators(dimension_weights)),
         dimension_weights=dimension_weights,
         composition=composition,

@@ -11,7 +11,7 @@ from decimal import Decimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kaohe.engine.explain import explain
+from kaohe.engine.explain import GRADE_NAMES_ZH, UNIT_GRADE_NAMES_ZH, explain
 from kaohe.engine.reference import reference_cohort
 from kaohe.engine.scoring import CohortResult, score_cohort
 from tests.engine.compare import differences, fast_rows, reference_rows
@@ -62,3 +62,16 @@ def test_every_explanation_adds_up_to_one_hundred_minus_the_composite_before_bon
         rounded_items = sum(1 for item in explanation.items if "lost" in item.params)
         gap = abs(explanation.points_lost - (100 - explanation.composite_before_bonus))
         assert gap <= Decimal("0.005") * (rounded_items + 3), (person_id, gap)
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scheme_and_cohort())
+def test_a_proposal_is_named_on_the_scale_of_its_subject(case):
+    scheme, cohort = case
+    result = score_cohort(scheme, cohort)
+    assert isinstance(result, CohortResult)
+    scale = UNIT_GRADE_NAMES_ZH if scheme.subject == "unit" else GRADE_NAMES_ZH
+    for person_id in result.person_ids.tolist():
+        for item in explain(scheme, cohort, result, person_id).items:
+            if item.code == "grade_proposed":
+                assert item.params["grade_zh"] == scale[int(result.grading.grade[result.person_ids == person_id][0])]

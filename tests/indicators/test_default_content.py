@@ -8,13 +8,24 @@ from kaohe.indicators.services import default_content_load
 pytestmark = pytest.mark.django_db
 
 
-def test_default_content_loads_a_valid_library_and_eight_schemes():
+def test_default_content_loads_a_valid_library_and_schemes_for_people_and_units():
     schemes = default_content_load(actor=None, year=2026)
 
-    assert library_for_year(2026).count() == 25
-    assert len(schemes) == 8
-    assert Scheme.objects.filter(status="active", profile="plan").count() == 4
+    assert library_for_year(2026).filter(subject="person").count() == 25
+    assert library_for_year(2026).filter(subject="unit").count() == 22
+    assert len(schemes) == 8 + 7
+    assert Scheme.objects.filter(status="active", profile="plan").exclude(category__startswith="u_").count() == 4
+    assert Scheme.objects.filter(status="active", category__startswith="u_").count() == 7
     assert all(scheme_errors(s, against_active=True) == [] for s in Scheme.objects.all())
+
+
+def test_an_agricultural_townships_scheme_gives_industry_five_percent_and_satisfaction_thirty():
+    default_content_load(actor=None, year=2026)
+    settings, _ = engine_scheme(Scheme.objects.get(category="u_town_agri", status="active"))
+    weights = {spec.code: spec.weight for spec in settings.indicators}
+    assert weights["UT02"] == 5
+    assert weights["UC02"] + weights["UC03"] + weights["UC04"] == 30
+    assert settings.subject == "unit"
 
 
 def test_the_statutory_default_schemes_warn_only_about_the_binding_360_score():

@@ -24,11 +24,13 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 HEADERS = ("代码", "名称", "英文名称", "维度", "类型", "数据来源", "单位", "方向", "目标值", "评分规则", "规则参数",
-           "核心指标", "说明", "起始年度", "终止年度")
+           "核心指标", "说明", "起始年度", "终止年度", "考核对象")
 CODES_2026 = ["DE01", "DE02", "NE01", "NE02", "NE03", "NE04", "QI01", "QI02", "QI03", "BO01", "JI01", "JI02", "JI03",
-              "JI04", "JI05", "JI06", "JI07", "JI08", "JI09", "JI10", "JI11", "JI12", "LI01", "LI02", "LI03"]
+              "JI04", "JI05", "JI06", "JI07", "JI08", "JI09", "JI10", "JI11", "JI12", "LI01", "LI02", "LI03",
+              "UC01", "UC02", "UC03", "UC04", "UC05", "UD01", "UD02", "UD03", "UD04", "UD05", "UD06", "US01", "US02",
+              "US03", "US04", "US05", "UT01", "UT02", "UT03", "UT04", "UT05", "UT06"]
 NEW_ROW = ["JI13", "基层减负落实率", "Burden reduction carried out", "绩", "定量", "导入", "%", "越高越好", 100, "比率",
-           '{"target": 100}', "否", "", None, None]
+           '{"target": 100}', "否", "", None, None, "公务员"]
 NOT_XLSX = RowError(0, "", "", "The file is not an Excel workbook (.xlsx), or it is damaged.")
 
 
@@ -80,10 +82,10 @@ def test_the_library_is_exported_with_chinese_headers_and_labels(content):
     assert cells[0] == HEADERS
     assert [row[0] for row in cells[1:]] == CODES_2026
     assert cells[1] == ("DE01", "政治素质（民主测评）", "Political quality (360° ballot)", "德", "定量", "民主测评",
-                        "分", "越高越好", 100, "比率", '{"target": 100}', "是", None, 2024, None)
+                        "分", "越高越好", 100, "比率", '{"target": 100}', "是", None, 2024, None, "公务员")
     assert cells[13] == ("JI03", "扫码好评率", "Praise rate of QR ratings", "绩", "定量", "扫码评价", "%", "越高越好",
                          None, "分段", '{"bands": [[0, 60, 40], [60, 70, 60], [70, 80, 70], [80, 90, 85], '
-                         '[90, 100, 100]], "maximum": 100, "minimum": 0}', "否", None, 2024, None)
+                         '[90, 100, 100]], "maximum": 100, "minimum": 0}', "否", None, 2024, None, "公务员")
 
 
 def test_the_file_labels_cover_every_choice():
@@ -103,7 +105,7 @@ def test_exporting_and_importing_the_library_changes_nothing_and_exports_the_sam
 
     report = excel.library_import(actor=None, data=exported, year=2026, dry_run=False)
 
-    assert report == ImportReport(rows=25, unchanged=CODES_2026, committed=True)
+    assert report == ImportReport(rows=len(CODES_2026), unchanged=CODES_2026, committed=True)
     assert _counts() == before
     assert _cells(excel.library_export(2026)) == _cells(exported)
 
@@ -116,7 +118,7 @@ def test_codes_are_accepted_in_place_of_the_chinese_labels(content):
 
     report = excel.library_import(actor=None, data=data, year=2026, dry_run=False)
 
-    assert report == ImportReport(rows=25, unchanged=CODES_2026, committed=True)
+    assert report == ImportReport(rows=len(CODES_2026), unchanged=CODES_2026, committed=True)
     assert _counts() == before
 
 
@@ -128,7 +130,8 @@ def test_a_file_with_a_new_indicator_and_a_revised_target_is_committed_and_audit
     report = excel.library_import(actor=None, data=data, year=2026, dry_run=False)
 
     unchanged = [code for code in CODES_2026 if code != "JI07"]
-    assert report == ImportReport(rows=26, created=["JI13"], revised=["JI07"], unchanged=unchanged, committed=True)
+    assert report == ImportReport(rows=len(CODES_2026) + 1, created=["JI13"], revised=["JI07"], unchanged=unchanged,
+                                  committed=True)
     assert _counts() == (indicators + 2, items, events + 2)
     assert list(Indicator.objects.filter(code="JI07").order_by("year_from").values_list(
         "year_from", "year_to", "target", "rule_params")) == [
@@ -150,7 +153,8 @@ def test_a_dry_run_reports_what_would_change_and_commits_nothing(content):
     report = excel.library_import(actor=None, data=data, year=2026, dry_run=True)
 
     unchanged = [code for code in CODES_2026 if code != "JI07"]
-    assert report == ImportReport(rows=26, created=["JI13"], revised=["JI07"], unchanged=unchanged, committed=False)
+    assert report == ImportReport(rows=len(CODES_2026) + 1, created=["JI13"], revised=["JI07"], unchanged=unchanged,
+                                  committed=False)
     assert _counts() == before
     assert Indicator.objects.get(code="JI07").target == Decimal("95.0000")
 
@@ -166,7 +170,7 @@ def test_a_file_with_several_bad_rows_commits_nothing_and_reports_each_bad_cell(
     report = excel.library_import(actor=None, data=data, year=2026, dry_run=False)
 
     bands_gap = problem_text(Problem("bands_gap", "rule.bands[1]", {"at": Decimal(60), "until": Decimal(70)}))
-    assert report == ImportReport(rows=26, errors=[
+    assert report == ImportReport(rows=len(CODES_2026) + 1, errors=[
         RowError(3, "维度", "德行", "Unknown value; use one of: 德、能、勤、绩、廉."),
         RowError(4, "名称", "", "This cell is required."),
         RowError(5, "目标值", "一百", "Enter a number with at most 8 digits before and 4 after the decimal point."),
@@ -188,7 +192,7 @@ def test_a_version_that_has_ended_and_a_code_of_another_year_are_refused(content
     assert report.errors == [
         RowError(11, "代码", "QI04", "The version of QI04 valid in 2025 ends in 2025; only the version in use can be "
                                    "changed."),
-        RowError(27, "代码", "JI10", "The indicator JI10 is in the library, but not for 2025; it cannot be added "
+        RowError(49, "代码", "JI10", "The indicator JI10 is in the library, but not for 2025; it cannot be added "
                                    "again."),
     ]
     assert report.committed is False
@@ -204,7 +208,7 @@ def test_missing_and_unknown_columns_are_reported(content):
 
     report = excel.library_import(actor=None, data=buffer.getvalue(), year=2026, dry_run=False)
 
-    assert report == ImportReport(rows=25, errors=[
+    assert report == ImportReport(rows=len(CODES_2026), errors=[
         RowError(1, "名称", "", "This column is missing."),
         RowError(1, "指标名称", "指标名称", f"Unknown column; the columns are: {'、'.join(HEADERS)}."),
     ])

@@ -12,7 +12,10 @@ GRADES = {0: _("No grade"), 1: _("Excellent (优秀)"), 2: _("Competent (称职)
 NON_GRADES = {0: "", 1: _("5A probation"), 2: _("5B under investigation"), 3: _("5C under sanction"),
               4: _("6A leave over half the year")}
 GATES = [_("警告 this year"), _("诫勉 or heavier this year"), _("No 好 quarter"), _("A 较差 quarter"),
-         _("Satisfaction below the minimum")]
+         _("Satisfaction below the minimum"), _("Head of a unit graded 一般 or lower"),
+         _("Party secretary of a unit with a poor 党建 result")]
+UNIT_GRADES = {0: _("No grade"), 1: _("Excellent (优秀)"), 2: _("Good (良好)"), 3: _("Fair (一般)"),
+               4: _("Poor (较差)")}
 CONSEQUENCE_WORDS = {
     "commendation": _("嘉奖 commendation"), "merit_candidate": _("记三等功 candidate"),
     "qualifying_year": _("Counts toward pay steps and time in rank"), "pay_step": _("One pay step (档次)"),

@@ -25,6 +25,7 @@ from kaohe.core.calendar import work_calendar
 from kaohe.engine import scheme as engine
 from kaohe.engine.cohort import Cohort, Waivers
 from kaohe.indicators.adapter import indicator_spec_from_snapshot, scheme_settings
+from kaohe.indicators.choices import category_subject
 from kaohe.org.choices import Level
 from kaohe.org.models import Accountability, CivilServant, Investigation, Leave, ProtectedState, Sanction
 
@@ -87,7 +88,8 @@ def _as_date(value: dt.date | str) -> dt.date:
 
 def engine_scheme_from_snapshot(snapshot: dict[str, Any]) -> engine.Scheme:
     specs = tuple(indicator_spec_from_snapshot(row) for row in snapshot["indicators"])
-    return scheme_settings(snapshot["profile"], snapshot["settings"], snapshot["dimension_weights"], specs)
+    return scheme_settings(snapshot["profile"], snapshot["settings"], snapshot["dimension_weights"], specs,
+                           category_subject(snapshot["category"]))
 
 
 @dataclass(frozen=True)
@@ -149,9 +151,13 @@ def _add_months(day: dt.date, months: int) -> dt.date:
 
 
 def build_partitions(cycle: Cycle, as_of: dt.date) -> list[Partition]:
+    from kaohe.units.quota import staff_effects  # units builds on appraisal; imported here, not at the top
+
     people = cycle_people(cycle)
     sheets = sheet_matrix(cycle.year, root_path=cycle.root.path)
-    states = year_states(cycle.year, as_of)
+    effects = staff_effects(cycle)
+    states = replace(year_states(cycle.year, as_of), quota_ratios=effects.ratios, unit_head_gate=effects.head_gate,
+                     party_secretary_gate=effects.secretary_gate)
     raises = {(g, p): e for g, p, e in QuotaRaise.objects.filter(cycle=cycle).values_list("group_id", "pool", "extra")}
     working_days = work_calendar().working_days(dt.date(cycle.year, 1, 1), dt.date(cycle.year, 12, 31))
     partitions = []

@@ -69,6 +69,10 @@ class Policy:
     differentiation_min: Decimal = Decimal(30)
     key_indicators: KeyIndicatorMinimum | None = None
     roll_to_working_day: bool = True
+    #: a unit's grade (优秀, 良好, 一般, 较差) → its staff's 优秀 quota in percent (unit schemes only)
+    staff_excellent_by_unit_grade: tuple[Decimal, ...] = (Decimal(15), Decimal(12), Decimal(10), Decimal(8))
+    #: extra percent of 优秀 per collective commendation (集体嘉奖) of the unit in the year
+    commendation_bonus: Decimal = Decimal(2)
 
     def validate(self) -> list[Problem]:
         problems: list[Problem] = [
@@ -83,10 +87,14 @@ class Policy:
             problems.append(Problem("warning_thresholds_unordered", "warning_yellow", params))
         if self.anonymity_min < 3:
             problems.append(Problem("anonymity_below_floor", "anonymity_min", {"value": self.anonymity_min}))
-        for name in ("good_quarter_cap", "differentiation_min"):
-            value = getattr(self, name)
+        by_grade = {f"staff_excellent_by_unit_grade.{i}": v for i, v in enumerate(self.staff_excellent_by_unit_grade)}
+        percents = {"good_quarter_cap": self.good_quarter_cap, "differentiation_min": self.differentiation_min,
+                    "commendation_bonus": self.commendation_bonus, **by_grade}
+        for name, value in percents.items():
             if not 0 <= value <= HUNDRED:
                 problems.append(Problem("percent_out_of_range", name, {"value": value}))
+        if len(self.staff_excellent_by_unit_grade) != 4:
+            problems.append(Problem("percent_out_of_range", "staff_excellent_by_unit_grade", {"value": "—"}))
         if self.key_indicators is not None and not 0 <= self.key_indicators.share <= HUNDRED:
             problems.append(
                 Problem("percent_out_of_range", "key_indicators.share", {"value": self.key_indicators.share})

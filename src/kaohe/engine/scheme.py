@@ -37,7 +37,8 @@ __all__ = [
 ]
 
 INDICATOR_KINDS = ("quantitative", "qualitative", "veto")
-SOURCES = ("feed", "import", "qr_rating", "hotline", "ledger", "rater_form", "manual")
+SOURCES = ("feed", "import", "qr_rating", "hotline", "ledger", "rater_form", "manual", "survey", "third_party",
+           "reverse", "collaboration")
 DIRECTIONS = ("higher", "lower")
 PROFILES = ("statutory", "plan")
 SUBJECTS = ("person", "unit")

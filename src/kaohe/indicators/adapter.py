@@ -16,6 +16,7 @@ from kaohe.engine import scheme as engine
 from kaohe.engine.policy import Deadline, KeyIndicatorMinimum, Policy
 from kaohe.engine.problems import Problem, prefixed
 from kaohe.engine.rules import rule_from_dict
+from kaohe.indicators.choices import category_subject
 from kaohe.indicators.models import Indicator, Scheme
 
 
@@ -50,7 +51,6 @@ def settings_json(settings: engine.Scheme, policy: Policy) -> dict[str, Any]:
         "bonus": {"kind": settings.bonus.kind, "coefficients": dict(settings.bonus.coefficients)},
         "quarter_rubric": dict(settings.quarter_rubric),
         "leave_share_limit": settings.leave_share_limit,
-        "subject": settings.subject,
         "policy": {
             **{k: v for k, v in asdict(policy).items() if k not in ("deadlines", "key_indicators")},
             "deadlines": {key: asdict(d) for key, d in policy.deadlines.items()},
@@ -65,7 +65,7 @@ def _optional_dec(value: Any) -> Decimal | None:
 
 
 def scheme_settings(profile: str, data: Mapping[str, Any], dimension_weights: Mapping[str, Any],
-                    indicators: tuple[engine.IndicatorSpec, ...] = ()) -> engine.Scheme:
+                    indicators: tuple[engine.IndicatorSpec, ...] = (), subject: str = "person") -> engine.Scheme:
     """An engine `Scheme` from stored JSON (raises KeyError/ValueError on malformed JSON)."""
     composition, quota, thresholds, gates = data["composition"], data["quota"], data["thresholds"], data["gates"]
     return engine.Scheme(
@@ -85,7 +85,7 @@ def scheme_settings(profile: str, data: Mapping[str, Any], dimension_weights: Ma
         bonus=engine.Bonus(data["bonus"]["kind"], _dec(data["bonus"]["coefficients"])),
         quarter_rubric=_dec(data["quarter_rubric"]),
         leave_share_limit=Decimal(str(data["leave_share_limit"])),
-        subject=data.get("subject", "person"),
+        subject=subject,
     )
 
 
@@ -101,6 +101,9 @@ def scheme_policy(data: Mapping[str, Any]) -> Policy:
         differentiation_min=Decimal(str(raw["differentiation_min"])),
         key_indicators=KeyIndicatorMinimum(tuple(key["codes"]), Decimal(str(key["share"]))) if key else None,
         roll_to_working_day=bool(raw["roll_to_working_day"]),
+        staff_excellent_by_unit_grade=tuple(Decimal(str(v)) for v in raw.get(
+            "staff_excellent_by_unit_grade", Policy.staff_excellent_by_unit_grade)),
+        commendation_bonus=Decimal(str(raw.get("commendation_bonus", Policy.commendation_bonus))),
     )
 
 
@@ -134,7 +137,9 @@ def engine_scheme(scheme: Scheme) -> tuple[engine.Scheme | None, list[Problem]]:
             specs.append(spec)
     if problems:
         return None, problems
-    return scheme_settings(scheme.profile, scheme.settings, scheme.dimension_weights, tuple(specs)), []
+    settings = scheme_settings(scheme.profile, scheme.settings, scheme.dimension_weights, tuple(specs),
+                               category_subject(scheme.category))
+    return settings, []
 
 
 def snapshot(scheme: Scheme) -> dict[str, Any]:
@@ -154,7 +159,7 @@ def snapshot(scheme: Scheme) -> dict[str, Any]:
 
 INDICATOR_FIELDS = (
     "code", "name_zh", "name_en", "dimension", "kind", "source", "unit", "direction", "target", "rule_kind",
-    "rule_params", "core", "description", "year_from", "year_to",
+    "rule_params", "core", "subject", "description", "year_from", "year_to",
 )
 
 

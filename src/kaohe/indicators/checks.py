@@ -6,7 +6,7 @@ from decimal import Decimal
 from kaohe.engine import scheme as engine
 from kaohe.engine.problems import Problem, prefixed
 from kaohe.indicators.adapter import engine_scheme, library_for_year, scheme_policy
-from kaohe.indicators.choices import SchemeStatus
+from kaohe.indicators.choices import SchemeStatus, Subject
 from kaohe.indicators.models import Scheme
 
 
@@ -18,13 +18,18 @@ def scheme_errors(scheme: Scheme, *, against_active: bool = False) -> list[Probl
     policy = scheme_policy(scheme.settings)
     problems = settings.validate() + prefixed(policy.validate(), "policy")
     present = {spec.code for spec in settings.indicators}
+    library = library_for_year(scheme.year)
     problems += [
         Problem("core_indicator_missing", "indicators", {"code": code})
-        for code in library_for_year(scheme.year).filter(core=True).values_list("code", flat=True)
+        for code in library.filter(core=True, subject=settings.subject).values_list("code", flat=True)
         if code not in present
     ]
+    problems += [
+        Problem("indicator_subject_mismatch", "indicators", {"code": code, "subject": settings.subject})
+        for code in library.filter(code__in=present).exclude(subject=settings.subject).values_list("code", flat=True)
+    ]
     problems += _key_indicator_problems(settings, policy.key_indicators)
-    if against_active:
+    if against_active and settings.subject == Subject.PERSON:
         problems += differentiation_problems(scheme, settings, policy.differentiation_min)
     return problems
 
@@ -44,7 +49,7 @@ def _key_indicator_problems(settings: engine.Scheme, key: object) -> list[Proble
 def differentiation_problems(scheme: Scheme, settings: engine.Scheme, minimum: Decimal) -> list[Problem]:
     """Schemes in use for other categories (same year and level) must differ by at least `minimum`."""
     others = Scheme.objects.filter(year=scheme.year, level=scheme.level, status=SchemeStatus.ACTIVE).exclude(
-        category=scheme.category).exclude(pk=scheme.pk)
+        category=scheme.category).exclude(pk=scheme.pk).exclude(category__startswith="u_")
     problems: list[Problem] = []
     for other in others:
         other_settings, _ = engine_scheme(other)

@@ -26,6 +26,21 @@ class Source(models.TextChoices):
     LEDGER = "ledger", _("Supervisor ledger")
     RATER_FORM = "rater_form", _("Rater form (360°)")
     MANUAL = "manual", _("Entered by hand")
+    SURVEY = "survey", _("Satisfaction survey or phone sampling")
+    THIRD_PARTY = "third_party", _("Third-party assessment")
+    REVERSE = "reverse", _("Reverse evaluation (反向测评)")
+    COLLABORATION = "collaboration", _("Collaboration ratings (跨部门互评)")
+
+
+#: sources whose values arrive without anyone typing them (the plan's goal: ≥ 90% of values).
+AUTOMATIC_SOURCES = frozenset({"feed", "qr_rating", "hotline", "rater_form", "reverse", "collaboration"})
+
+
+class Subject(models.TextChoices):
+    """Who is appraised: a civil servant, or a unit (机关绩效考核)."""
+
+    PERSON = "person", _("Civil servant")
+    UNIT = "unit", _("Unit")
 
 
 class Direction(models.TextChoices):
@@ -55,6 +70,18 @@ class SchemeCategory(models.TextChoices):
     SERVICE = "service", _("Service")
     GENERAL = "general", _("General administration")
     GRASSROOTS = "grassroots", _("County and township grassroots")
+    UNIT_TOWN_URBAN = "u_town_urban", _("Units: urban-service townships and subdistricts")
+    UNIT_TOWN_INDUSTRIAL = "u_town_ind", _("Units: industrial and comprehensive townships")
+    UNIT_TOWN_AGRICULTURAL = "u_town_agri", _("Units: agricultural and ecological townships")
+    UNIT_DEPT_LAW = "u_dept_law", _("Units: law-enforcement departments")
+    UNIT_DEPT_SERVICE = "u_dept_service", _("Units: service departments")
+    UNIT_DEPT_GENERAL = "u_dept_general", _("Units: general-administration departments")
+    UNIT_SECTION = "u_section", _("Units: sections, the 五好 pattern")
+
+
+def category_subject(category: str) -> str:
+    """Schemes of the `u_` categories appraise units; the others civil servants."""
+    return Subject.UNIT if category.startswith("u_") else Subject.PERSON
 
 
 class SchemeStatus(models.TextChoices):

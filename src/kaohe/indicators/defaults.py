@@ -21,7 +21,7 @@ def _ind(code: str, zh: str, en: str, dimension: str, kind: str, source: str, ru
     return {
         "code": code, "name_zh": zh, "name_en": en, "dimension": dimension, "kind": kind, "source": source,
         "rule_kind": rule, "rule_params": params, "unit": unit, "direction": direction, "target": target,
-        "core": core, "year_from": year_from, "year_to": year_to, "description": "",
+        "core": core, "year_from": year_from, "year_to": year_to, "description": "", "subject": "person",
     }
 
 
@@ -112,3 +112,79 @@ SCHEMES: dict[str, dict[str, Any]] = {
         "key": (["JI06", "JI07"], 50),
     },
 }
+
+
+def _unit(code: str, zh: str, en: str, source: str, rule: str, params: dict[str, Any],
+          **changes: Any) -> dict[str, Any]:
+    """A unit indicator (机关绩效考核): all in 绩, scored 0–100 against the unit's targets."""
+    kind = "qualitative" if rule == "rubric" else "quantitative"
+    return {**_ind(code, zh, en, "ji", kind, source, rule, params, **changes), "subject": "unit"}
+
+
+TARGET = {"target": 100}
+# Units: the documents' township types (seed 004: industry only 5% for 农业生态型), city departments by
+# category, public satisfaction ~30% from QR ratings, surveys and phone sampling, reverse evaluation,
+# collaboration, third-party assessment, and the 科室 "五好" pattern.
+UNIT_LIBRARY: list[dict[str, Any]] = [
+    _unit("UT01", "经济发展", "Economic development", "import", "ratio", TARGET, target=100),
+    _unit("UT02", "产业发展与招商引资", "Industry and investment", "import", "ratio", TARGET, target=100),
+    _unit("UT03", "生态环境保护", "Ecological protection", "import", "ratio", TARGET, target=100),
+    _unit("UT04", "社会事业与民生", "Social services and livelihoods", "import", "ratio", TARGET, target=100),
+    _unit("UT05", "平安建设与安全生产", "Public safety and work safety", "feed", "ratio", TARGET, target=100),
+    _unit("UT06", "基层治理与乡村振兴", "Grassroots governance and rural revitalisation", "import", "ratio", TARGET,
+          target=100),
+    _unit("UD01", "重点工作完成率", "Key tasks completed", "import", "ratio", TARGET, target=100),
+    _unit("UD02", "按时办结率", "Services closed on time", "feed", "deduct_below", {"target": 98, "k": 2}, target=98),
+    _unit("UD03", "执法差错率", "Enforcement error rate", "feed", "lower_better", {"k": 10}, direction="lower"),
+    _unit("UD04", "反向测评（乡镇街道评部门）", "Reverse evaluation by townships and districts", "reverse", "ratio",
+          TARGET, unit="分", target=100),
+    _unit("UD05", "跨部门协作互评", "Cross-department collaboration ratings", "collaboration", "ratio", TARGET,
+          unit="分", target=100),
+    _unit("UD06", "改革创新与营商环境", "Reform, innovation and business environment", "import", "ratio", TARGET,
+          target=100),
+    _unit("UC01", "党的建设", "Party building (党建)", "third_party", "rubric", RUBRIC, unit=""),
+    _unit("UC02", "公众满意度（扫码评价）", "Public satisfaction: QR ratings", "qr_rating", "bands",
+          SATISFACTION_BANDS, unit="分"),
+    _unit("UC03", "公众满意度（第三方调查）", "Public satisfaction: third-party survey", "survey", "bands",
+          SATISFACTION_BANDS, unit="分"),
+    _unit("UC04", "公众满意度（电话抽样）", "Public satisfaction: phone sampling", "survey", "bands",
+          SATISFACTION_BANDS, unit="分"),
+    _unit("UC05", "第三方评估", "Third-party assessment", "third_party", "ratio", TARGET, unit="分", target=100),
+    _unit("US01", "团结好", "Unity (团结好)", "ledger", "rubric", RUBRIC, unit=""),
+    _unit("US02", "作风好", "Work style (作风好)", "ledger", "rubric", RUBRIC, unit=""),
+    _unit("US03", "效果好", "Results (效果好)", "ledger", "rubric", RUBRIC, unit=""),
+    _unit("US04", "自律好", "Self-discipline (自律好)", "ledger", "rubric", RUBRIC, unit=""),
+    _unit("US05", "业绩好", "Achievements (业绩好)", "ledger", "rubric", RUBRIC, unit=""),
+]
+
+SATISFACTION_30 = {"UC02": 10, "UC03": 10, "UC04": 10}  # public satisfaction: 30% of the unit total
+UNIT_SCHEMES: dict[str, dict[str, Any]] = {
+    "u_town_urban": {"name": "城镇服务型乡镇（街道）考核方案", "indicators": {
+        "UT01": 10, "UT02": 10, "UT03": 5, "UT04": 15, "UT05": 10, "UT06": 10, "UC01": 10, **SATISFACTION_30}},
+    "u_town_ind": {"name": "工业主导型乡镇考核方案", "indicators": {
+        "UT01": 15, "UT02": 15, "UT03": 5, "UT04": 10, "UT05": 10, "UT06": 5, "UC01": 10, **SATISFACTION_30}},
+    "u_town_agri": {"name": "农业生态型乡镇考核方案", "indicators": {
+        "UT01": 10, "UT02": 5, "UT03": 15, "UT04": 10, "UT05": 10, "UT06": 10, "UC01": 10, **SATISFACTION_30}},
+    "u_dept_law": {"name": "执法类部门考核方案", "indicators": {
+        "UD01": 15, "UD02": 5, "UD03": 15, "UD04": 10, "UD05": 5, "UD06": 5, "UC01": 10, "UC05": 5,
+        **SATISFACTION_30}},
+    "u_dept_service": {"name": "服务类部门考核方案", "indicators": {
+        "UD01": 15, "UD02": 15, "UD04": 15, "UD05": 5, "UD06": 5, "UC01": 10, "UC05": 5, **SATISFACTION_30}},
+    "u_dept_general": {"name": "综合管理类部门考核方案", "indicators": {
+        "UD01": 25, "UD04": 10, "UD05": 10, "UD06": 10, "UC01": 10, "UC05": 5, **SATISFACTION_30}},
+    "u_section": {"name": "科室“五好”考核方案", "indicators": {
+        "US01": 20, "US02": 20, "US03": 20, "US04": 20, "US05": 20}},
+}
+
+
+def unit_settings(settings: dict[str, Any]) -> dict[str, Any]:
+    """A profile's settings made fit for units: 优秀/良好/一般/较差 at 90/80/70, at most 20% of a group's
+    units 优秀, no personal gates, the annual score alone."""
+    return {
+        **settings,
+        "composition": {**settings["composition"], "mode": "gates"},
+        "quota": {"ratio": "0.2", "rounding": "floor", "per_post_level_pool": False},
+        "thresholds": {"excellent": "90", "competent": "80", "basic": "70"},
+        "gates": {"require_good_quarter": False, "block_poor_quarter": False, "min_satisfaction": None,
+                  "block_warning": False, "block_accountability": False},
+    }

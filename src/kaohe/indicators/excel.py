@@ -40,18 +40,23 @@ from kaohe.indicators.problems import ProblemsError, problem_text
 
 KIND_LABELS = {"quantitative": "定量", "qualitative": "定性", "veto": "否决"}
 SOURCE_LABELS = {"feed": "系统对接", "import": "导入", "qr_rating": "扫码评价", "hotline": "12345热线",
-                 "ledger": "领导台账", "rater_form": "民主测评", "manual": "手工填报"}
+                 "ledger": "领导台账", "rater_form": "民主测评", "manual": "手工填报", "survey": "满意度调查",
+                 "third_party": "第三方评估", "reverse": "反向测评", "collaboration": "跨部门互评"}
+SUBJECT_LABELS = {"person": "公务员", "unit": "单位"}
 DIRECTION_LABELS = {"higher": "越高越好", "lower": "越低越好"}
 RULE_LABELS = {"ratio": "比率", "deduct_below": "低于目标扣分", "lower_better": "越低越好", "bands": "分段",
                "rubric": "等级", "capped_bonus": "封顶加分", "veto": "一票否决"}
-CATEGORY_LABELS = {"law_enforcement": "执法类", "service": "服务类", "general": "综合管理类", "grassroots": "县乡基层"}
+CATEGORY_LABELS = {"law_enforcement": "执法类", "service": "服务类", "general": "综合管理类", "grassroots": "县乡基层",
+                   "u_town_urban": "城镇服务型乡镇", "u_town_ind": "工业主导型乡镇", "u_town_agri": "农业生态型乡镇",
+                   "u_dept_law": "执法类部门", "u_dept_service": "服务类部门", "u_dept_general": "综合管理类部门",
+                   "u_section": "科室五好"}
 LEVEL_LABELS = {"": "全部层级", "central": "中央", "province": "省级", "city": "市级", "county": "县（区）级",
                 "township": "乡镇（街道）"}
 PROFILE_LABELS = {"statutory": "法定", "plan": "规划"}
 STATUS_LABELS = {"draft": "草稿", "active": "使用中", "archived": "已归档"}
 CHOICE_LABELS: dict[str, Mapping[str, str]] = {"dimension": DIMENSION_NAMES_ZH, "kind": KIND_LABELS,
                                                "source": SOURCE_LABELS, "direction": DIRECTION_LABELS,
-                                               "rule_kind": RULE_LABELS}
+                                               "rule_kind": RULE_LABELS, "subject": SUBJECT_LABELS}
 YES, NO = ("是", "true", "1"), ("否", "false", "0")
 
 LIBRARY_SHEET, WEIGHTS_SHEET, SETTINGS_SHEET, ERRORS_SHEET = "指标库", "权重", "设置", "导入错误"
@@ -116,13 +121,13 @@ def _string(limit: int | None) -> Callable[[Any], str]:
     return parse
 
 
-def _choice(labels: Mapping[str, str]) -> Callable[[Any], str]:
+def _choice(labels: Mapping[str, str], default: str = "") -> Callable[[Any], str]:
     by_label = {label: code for code, label in labels.items()}
 
     def parse(raw: Any) -> str:
         text = _text(raw)
         if not text or text in by_label:
-            return by_label.get(text, "")
+            return by_label.get(text, default)
         if text.lower() in labels:
             return text.lower()
         raise _CellError(_("Unknown value; use one of: %(allowed)s.") % {"allowed": "、".join(labels.values())})
@@ -205,6 +210,7 @@ LIBRARY_COLUMNS = (
     _Column("说明", "description", 40, _string(None), required=False),
     _Column("起始年度", "year_from", 9, None, required=False),
     _Column("终止年度", "year_to", 9, None, required=False),
+    _Column("考核对象", "subject", 8, _choice(SUBJECT_LABELS, default="person"), required=False),
 )
 WEIGHT_COLUMNS = (
     _Column("代码", "code", 10, _string(16)),
@@ -435,8 +441,10 @@ def _dimension_order(dimension: str) -> int:
 
 
 def library_export(year: int) -> bytes:
-    """The indicator versions valid in `year` as an .xlsx, one row per indicator (德能勤绩廉, then code)."""
-    versions = sorted(library_for_year(year), key=lambda i: (_dimension_order(i.dimension), i.code))
+    """The indicator versions valid in `year` as an .xlsx, one row per indicator (people's then units',
+    德能勤绩廉, then code)."""
+    versions = sorted(library_for_year(year), key=lambda i: (i.subject != "person", _dimension_order(i.dimension),
+                                                             i.code))
     rows = [[_display(indicator, c.field) for c in LIBRARY_COLUMNS] for indicator in versions]
     choices = {**CHOICE_LABELS, "core": {"true": YES[0], "false": NO[0]}}
     lists = {position: list(choices[c.field].values()) for position, c in enumerate(LIBRARY_COLUMNS)

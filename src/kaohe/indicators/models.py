@@ -12,6 +12,7 @@ from kaohe.indicators.choices import (
     SchemeCategory,
     SchemeStatus,
     Source,
+    Subject,
 )
 from kaohe.org.choices import Level
 
@@ -35,6 +36,7 @@ class Indicator(models.Model):
     rule_kind = models.CharField(max_length=16, choices=RuleKind.choices)
     rule_params = models.JSONField(default=dict)
     core = models.BooleanField(default=False, help_text="核心指标: set centrally, cannot be dropped locally")
+    subject = models.CharField(max_length=8, choices=Subject.choices, default=Subject.PERSON)
     description = models.TextField(blank=True)
     year_from = models.PositiveSmallIntegerField()
     year_to = models.PositiveSmallIntegerField(null=True, blank=True)

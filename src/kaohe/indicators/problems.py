@@ -14,6 +14,7 @@ from kaohe.indicators.choices import Dimension, Direction, IndicatorKind, RuleKi
 LOCAL_MESSAGES = {
     "core_indicator_missing": "The core indicator {code} cannot be dropped from a scheme.",
     "indicator_not_in_library": "The indicator {code} is not in the library for {year}.",
+    "indicator_subject_mismatch": "The indicator {code} is for another kind of subject than this scheme ({subject}).",
     "key_indicators_below_minimum": "The key indicators {codes} hold {share}% of 绩; this category needs at least "
     "{minimum}%.",
     "differentiation_too_small": "The weights differ from the scheme {other} by only {difference}%; categories must "

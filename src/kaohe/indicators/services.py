@@ -256,13 +256,14 @@ def counted_codes(scheme: Scheme, dimension: str) -> list[str]:
 
 
 def default_content_load(*, actor: User | None, year: int, activate_profile: str = "plan") -> list[Scheme]:
-    """The default library and the eight default schemes (4 categories × 2 profiles) for `year`;
-    the `activate_profile` ones are put in use. Does nothing to an indicator code already present."""
-    from kaohe.indicators.defaults import LIBRARY, SCHEMES
+    """The default library and schemes for `year`: eight for civil servants (4 categories × 2 profiles)
+    and seven for units; the `activate_profile` ones and the unit schemes are put in use. Does nothing
+    to an indicator code already present."""
+    from kaohe.indicators.defaults import LIBRARY, SCHEMES, UNIT_LIBRARY, UNIT_SCHEMES, unit_settings
 
     with transaction.atomic():
         existing = set(Indicator.objects.values_list("code", flat=True))
-        for row in LIBRARY:
+        for row in LIBRARY + UNIT_LIBRARY:
             if row["code"] in existing:
                 continue
             indicator = Indicator(**row)
@@ -278,6 +279,12 @@ def default_content_load(*, actor: User | None, year: int, activate_profile: str
                 scheme_save(actor=actor, scheme=scheme, dimension_weights=spec["dimensions"],
                             indicator_weights=spec["indicators"])
                 schemes.append(scheme)
+        for category, spec in UNIT_SCHEMES.items():
+            scheme = scheme_create(actor=actor, name=spec["name"], category=category, level="", year=year,
+                                   profile=activate_profile)
+            scheme_save(actor=actor, scheme=scheme, dimension_weights={"ji": 100}, indicator_weights=spec["indicators"],
+                        settings=unit_settings(scheme.settings))
+            schemes.append(scheme)
         for scheme in schemes:
             if scheme.profile == activate_profile:
                 scheme_activate(actor=actor, scheme=scheme)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kaohe.web.views import appraisal, auth, indicators, jobs, manage, org, tokens, transfer, waivers, workflow
+from kaohe.web.views import appraisal, auth, indicators, jobs, manage, org, tokens, transfer, units, waivers, workflow
 
 app_name = "web"
 
@@ -55,6 +55,9 @@ urlpatterns = [
     path("appraisal/publications/<int:publication_id>/", workflow.publication, name="publication"),
     path("appraisal/quarters/<int:year>/<int:quarter>/", workflow.quarters, name="workflow_quarters"),
     path("appraisal/units/<int:unit_id>/talent/", workflow.talent_grid, name="talent_grid"),
+    path("cycles/<int:cycle_id>/units/", units.unit_cycle, name="unit_cycle"),
+    path("cycles/<int:cycle_id>/units/<int:unit_id>/", units.unit_appraisal, name="unit_appraisal"),
+    path("cycles/<int:cycle_id>/units/<int:unit_id>/act/", units.unit_act, name="unit_act"),
     path("waivers/", waivers.waivers, name="waivers"),
     path("waivers/<int:waiver_id>/", waivers.waiver_detail, name="waiver_detail"),
     path("waivers/<int:waiver_id>/materials/<int:material_id>/", waivers.waiver_material, name="waiver_material"),

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "kaohe.worklog",
     "kaohe.analytics",
     "kaohe.appeals",
+    "kaohe.units",
     "kaohe.demo",
     "kaohe.web",
 ]
