@@ -24,31 +24,57 @@ def request_scope(request: HttpRequest) -> Scope:
     return cached
 
 
-def nav_items(scope: Scope) -> list[NavItem]:
-    items = [NavItem("web:home", _("To do"))]
-    if scope.has(*(PEOPLE_READER_ROLES - {Role.SYSTEM_ADMIN})):
-        items += [NavItem("web:unit_tree", _("Units")), NavItem("web:people", _("People"))]
-    if scope.has(Role.APPRAISAL_OFFICE, Role.COMMITTEE, Role.SUPERVISOR, Role.DISCIPLINE):
-        items += [NavItem("web:cycles", _("Appraisal")), NavItem("web:library", _("Indicators")),
-                  NavItem("web:schemes", _("Schemes"))]
-    admin_pages = ((Role.SYSTEM_ADMIN, "web:manage_users", _("Users")),
-                   (Role.SECURITY_ADMIN, "web:manage_roles", _("Roles and access")),
-                   (Role.AUDITOR, "web:manage_audit", _("Audit log")))
-    items += [NavItem(url, label) for role, url, label in admin_pages if scope.has(role)]
-    if scope.has(Role.APPRAISAL_OFFICE, Role.COMMITTEE):
-        items.append(NavItem("web:cases", _("Reviews and appeals")))
-    if scope.has(Role.DISCIPLINE, Role.APPRAISAL_OFFICE, Role.CIVIL_SERVANT):
-        items.append(NavItem("web:waivers", _("Fault tolerance")))
-    if scope.has(Role.SUPERVISOR):
-        items.append(NavItem("worklog:team", _("My team")))
-    if scope.has(Role.SUPERVISOR, Role.APPRAISAL_OFFICE, Role.COMMITTEE):
-        items.append(NavItem("worklog:board", _("Warnings")))
-    if scope.has(Role.APPRAISAL_OFFICE, Role.SUPERVISOR):
-        items.append(NavItem("ballots:rounds", _("Ballot rounds")))
+#: (group, roles that see it, url name, label); group "" = on the bar itself. Order is the bar's order.
+APPRAISAL, COLLECTION, MINE = _("Appraisal"), _("Data"), _("Me")
+LEADERS = (Role.APPRAISAL_OFFICE, Role.COMMITTEE, Role.SUPERVISOR, Role.DISCIPLINE)
+NAV: tuple[tuple[str | Promise, tuple[str, ...], str, str | Promise], ...] = (
+    ("", tuple(PEOPLE_READER_ROLES - {Role.SYSTEM_ADMIN}), "web:unit_tree", _("Units")),
+    ("", tuple(PEOPLE_READER_ROLES - {Role.SYSTEM_ADMIN}), "web:people", _("People")),
+    (APPRAISAL, LEADERS, "web:cycles", _("Cycles and results")),
+    (APPRAISAL, LEADERS, "web:library", _("Indicators")),
+    (APPRAISAL, LEADERS, "web:schemes", _("Schemes")),
+    (APPRAISAL, (Role.APPRAISAL_OFFICE, Role.SUPERVISOR), "ballots:rounds", _("Ballot rounds")),
+    (APPRAISAL, (Role.SUPERVISOR,), "worklog:team", _("My team")),
+    (APPRAISAL, (Role.SUPERVISOR, Role.APPRAISAL_OFFICE, Role.COMMITTEE), "worklog:board", _("Warnings")),
+    (APPRAISAL, (Role.APPRAISAL_OFFICE, Role.COMMITTEE), "web:cases", _("Reviews and appeals")),
+    (APPRAISAL, (Role.DISCIPLINE, Role.APPRAISAL_OFFICE), "web:waivers", _("Fault tolerance")),
+    (COLLECTION, (Role.APPRAISAL_OFFICE,), "feeds:imports", _("Import indicator values")),
+    (COLLECTION, LEADERS, "hotline:records", _("12345 hotline")),
+    (COLLECTION, (Role.APPRAISAL_OFFICE, Role.SUPERVISOR), "ratings:follow_ups", _("Follow-ups of bad ratings")),
+    (COLLECTION, (Role.APPRAISAL_OFFICE, Role.SUPERVISOR), "ratings:code_units", _("Rating codes")),
+    (COLLECTION, (Role.DISCIPLINE, Role.APPRAISAL_OFFICE), "ratings:contests", _("Contests to decide")),
+    (COLLECTION, (Role.SYSTEM_ADMIN,), "feeds:sources", _("Feed sources")),
+    ("", (Role.SYSTEM_ADMIN,), "web:manage_users", _("Users")),
+    ("", (Role.SECURITY_ADMIN,), "web:manage_roles", _("Roles and access")),
+    ("", (Role.AUDITOR,), "web:manage_audit", _("Audit log")),
+)
+OWN = ((MINE, "worklog:mine", _("My work")), (MINE, "web:workflow_mine", _("My appraisal")),
+       (MINE, "ballots:my_ballots", _("My ballots")), (MINE, "web:waivers", _("Fault tolerance")),
+       (MINE, "web:my_record", _("My record")))
+
+
+@dataclass(frozen=True)
+class NavGroup:
+    label: str | Promise
+    items: list[NavItem]
+
+
+def nav_items(scope: Scope) -> list[NavItem | NavGroup]:
+    """The bar: To do, then the pages the roles may use, grouped; a civil servant's own pages last."""
+    found = [(group, NavItem(url, label)) for group, roles, url, label in NAV if scope.has(*roles)]
     if scope.has(Role.CIVIL_SERVANT) and scope.own_person_id:
-        items += [NavItem("worklog:mine", _("My work")), NavItem("web:workflow_mine", _("My appraisal")),
-                  NavItem("ballots:my_ballots", _("My ballots")), NavItem("web:my_record", _("My record"))]
-    return items
+        found += [(group, NavItem(url, label)) for group, url, label in OWN]
+    bar: list[NavItem | NavGroup] = [NavItem("web:home", _("To do"))]
+    groups: dict[str, NavGroup] = {}
+    for group, item in found:
+        if not group:
+            bar.append(item)
+        elif str(group) not in groups:
+            groups[str(group)] = NavGroup(group, [item])
+            bar.append(groups[str(group)])
+        elif item.url_name not in [i.url_name for i in groups[str(group)].items]:
+            groups[str(group)].items.append(item)
+    return bar
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
@@ -56,4 +82,6 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     if user is None or not user.is_authenticated:
         return {}
     scope = request_scope(request)
-    return {"nav_items": nav_items(scope), "user_roles": sorted(str(Role(r).label) for r in scope.roles)}
+    bar = nav_items(scope)
+    links = [sub for item in bar for sub in (item.items if isinstance(item, NavGroup) else [item])]
+    return {"nav_items": bar, "nav_links": links[1:], "user_roles": sorted(str(Role(r).label) for r in scope.roles)}

@@ -78,6 +78,7 @@ ENGINE_MSGIDS = (
     gettext_noop('A percentage must be between 0 and 100, not {value}.'),
     gettext_noop('The core indicator {code} cannot be dropped from a scheme.'),
     gettext_noop('The indicator {code} is not in the library for {year}.'),
+    gettext_noop('The indicator {code} is for another kind of subject than this scheme ({subject}).'),
     gettext_noop('The key indicators {codes} hold {share}% of 绩; this category needs at least {minimum}%.'),
     gettext_noop('The weights differ from the scheme {other} by only {difference}%; categories must differ by at least {minimum}%.'),
     gettext_noop('The comparisons are not consistent enough: CR = {cr} (it must be below 0.1). Revisit the judgements that contradict each other.'),
