@@ -149,7 +149,7 @@ def _apply_change(case: Case, grade: int) -> None:
     from kaohe.appraisal.history import history_record
     from kaohe.appraisal.tasks import scoring_run_start
 
-    appraisal = Appraisal.objects.select_for_update().select_related("cycle", "person").get(pk=case.appraisal_id)
+    appraisal = Appraisal.objects.select_for_update(of=("self",)).select_related("cycle", "person").get(pk=case.appraisal_id)
     appraisal.final_grade = grade
     appraisal.save(update_fields=["final_grade"])
     if appraisal.acknowledged_at is not None:

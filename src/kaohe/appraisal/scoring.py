@@ -19,7 +19,7 @@ from django.core.files.storage import default_storage
 
 from kaohe.appeals.models import Waiver, WaiverStatus
 from kaohe.appraisal.models import Cycle, QuotaRaise
-from kaohe.collection.sheets import AGGREGATES, SheetMatrix, sheet_matrix
+from kaohe.collection.sheets import AGGREGATES, SATISFACTION_SAMPLE_MIN, SheetMatrix, sheet_matrix
 from kaohe.core.bulk import fetch_all
 from kaohe.core.calendar import work_calendar
 from kaohe.engine import scheme as engine
@@ -29,7 +29,6 @@ from kaohe.indicators.choices import category_subject
 from kaohe.org.choices import Level
 from kaohe.org.models import Accountability, CivilServant, Investigation, Leave, ProtectedState, Sanction
 
-SATISFACTION_SAMPLE_MIN = 100  # ratings a quarter before satisfaction counts as measured (DOMAIN.md)
 UPPER_POOL_LEVELS = ("inspector_1", "inspector_2", "researcher_1", "researcher_2", "researcher_3", "researcher_4")
 HEAVY_SANCTIONS = ("demerit", "major_demerit", "demotion", "removal")
 

@@ -24,6 +24,7 @@ from kaohe.core.bulk import bulk_insert, fetch_all
 from kaohe.engine.codes import RATER_ROLES
 
 AGGREGATES = ("count", "total", "minimum", "maximum")
+SATISFACTION_SAMPLE_MIN = 100  # ratings before public satisfaction counts as measured (sat_n ≥ this)
 FIXED = (
     "q1", "q2", "q3", "q4", "special", "sat_n",
     *(f"r.{role}.{agg}" for role in RATER_ROLES for agg in AGGREGATES),
@@ -90,10 +91,18 @@ def sheet_matrix(year: int, *, root_path: str = "/", person_ids: Iterable[int] |
     return SheetMatrix(ids, _unpack([bytes(d) for _, d in pairs], width), slots)
 
 
+#: people per read and write: the queries bind one parameter per person (SQLite allows 32,766).
+UPDATE_CHUNK = 30_000
+
+
 def sheets_update(year: int, updates: Mapping[int, Mapping[str, float]]) -> int:
-    """Set named slots of many people's sheets in one read and one write (inside the caller's transaction)."""
-    if not updates:
-        return 0
+    """Set named slots of many people's sheets, a chunk at a time (inside the caller's transaction)."""
+    people = sorted(updates)
+    return sum(_sheets_update_chunk(year, {pid: updates[pid] for pid in people[start:start + UPDATE_CHUNK]})
+               for start in range(0, len(people), UPDATE_CHUNK))
+
+
+def _sheets_update_chunk(year: int, updates: Mapping[int, Mapping[str, float]]) -> int:
     slots = layout(name for values in updates.values() for name in values if name not in FIXED)
     ids = np.array(sorted(updates), dtype=np.int64)
     current = sheet_matrix(year, person_ids=ids.tolist()).rows_for(ids)

@@ -8,10 +8,11 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
+import polars as pl
 from django.db import connection
 from django.db.models import Model, QuerySet
 
-from kaohe.core.pgcopy import binary_copy_payload
+from kaohe.core.pgcopy import KINDS, copy_frame
 
 
 def _adapt(value: Any) -> Any:
@@ -70,11 +71,6 @@ def fetch_all(queryset: QuerySet[Any, Any]) -> list[tuple[Any, ...]]:
         return [tuple(bytes(v) if isinstance(v, memoryview) else v for v in row) for row in cursor.fetchall()]
 
 
-_KINDS = {
-    "BigAutoField": "i8", "BigIntegerField": "i8", "ForeignKey": "i8", "IntegerField": "i4",
-    "PositiveIntegerField": "i4", "SmallIntegerField": "i2", "PositiveSmallIntegerField": "i2",
-    "FloatField": "f8", "CharField": "text", "TextField": "text",
-}
 
 
 def copy_columns(model: type[Model], columns: Mapping[str, Any]) -> int:
@@ -85,24 +81,19 @@ def copy_columns(model: type[Model], columns: Mapping[str, Any]) -> int:
     executemany. NaN becomes NULL everywhere. Returns the number of rows.
     """
     fields = {f.column: f for f in model._meta.concrete_fields}
-    kinds = {c: _KINDS.get(fields[c].get_internal_type(), "other") for c in columns}
+    kinds = {c: KINDS.get(fields[c].get_internal_type(), "other") for c in columns}
     n = int(next(v.shape[0] for v in columns.values() if isinstance(v, np.ndarray)))
     binary = connection.vendor == "postgresql" and all(
         (isinstance(v, np.ndarray) and v.dtype.kind in "iufb" and kinds[c] in WIRE_KINDS)
         or (isinstance(v, str) and kinds[c] == "text") or (isinstance(v, int | float) and kinds[c] in WIRE_KINDS)
         for c, v in columns.items())
     if binary:
-        values = [v if isinstance(v, np.ndarray | str) else np.full(n, v) for v in columns.values()]
-        quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
-        sql = f"COPY {model._meta.db_table} ({quoted}) FROM STDIN (FORMAT BINARY)"
-        payload = binary_copy_payload([kinds[c] for c in columns], values)
-
-        def write() -> None:
-            with cursor.cursor.copy(sql) as copy:
-                copy.write(payload)
-
+        frame = pl.DataFrame({c: v.astype(np.int64) if v.dtype.kind == "b" else v
+                              for c, v in columns.items() if isinstance(v, np.ndarray)})
+        constants = {c: v for c, v in columns.items() if not isinstance(v, np.ndarray)}
+        sql = f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)"
         with connection.cursor() as cursor:
-            _run_recorded(cursor, sql, None, write)
+            _run_recorded(cursor, sql, None, lambda: copy_frame(model, frame, constants=constants))
         return n
     lists = [_python_column(v, n, integer=kinds[c] in ("i8", "i4", "i2")) for c, v in columns.items()]
     return bulk_insert(model, list(columns), zip(*lists, strict=True))

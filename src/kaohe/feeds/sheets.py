@@ -3,7 +3,7 @@ in a few statements instead of one Python step per person and value.
 
 On PostgreSQL the current sheets of the people are read with one `= ANY(array)` query, changed as one
 numpy matrix (one assignment per slot), deleted with one statement and written back with one binary
-COPY. Elsewhere (SQLite: tests, the embedded default) it calls `sheets_update` in chunks.
+COPY. Elsewhere (SQLite: tests, the embedded default) it calls `sheets_update`.
 """
 
 from collections.abc import Mapping
@@ -14,9 +14,7 @@ from django.db import connection
 
 from kaohe.collection.models import ValueSheet
 from kaohe.collection.sheets import FIXED, SheetMatrix, layout, sheets_update
-from kaohe.feeds.pgcopy import copy_frame
-
-CHUNK = 30_000  # people per `sheets_update` call: it binds one parameter per person
+from kaohe.core.pgcopy import copy_frame
 
 
 def _unpack(blobs: list[bytes], width: int) -> np.ndarray:
@@ -59,7 +57,7 @@ def sheets_set(year: int, updates: pl.DataFrame) -> int:
     if updates.height == 0:
         return 0
     if connection.vendor != "postgresql":
-        return _sheets_update_chunked(year, updates)
+        return _sheets_update_rows(year, updates)
     names = updates["name"].unique().to_list()
     slots = layout(name for name in names if name not in FIXED)
     ids = np.unique(updates["person_id"].to_numpy())
@@ -70,11 +68,9 @@ def sheets_set(year: int, updates: pl.DataFrame) -> int:
     return _write(year, ids, matrix)
 
 
-def _sheets_update_chunked(year: int, updates: pl.DataFrame) -> int:
+def _sheets_update_rows(year: int, updates: pl.DataFrame) -> int:
     by_person: dict[int, dict[str, float]] = {}
     for pid, name, number in updates.select("person_id", "name", "number").iter_rows():
         by_person.setdefault(pid, {})[name] = number
-    people = sorted(by_person)
-    for start in range(0, len(people), CHUNK):
-        sheets_update(year, {pid: by_person[pid] for pid in people[start: start + CHUNK]})
-    return len(people)
+    sheets_update(year, by_person)
+    return len(by_person)

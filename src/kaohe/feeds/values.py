@@ -3,7 +3,7 @@
 `values_record` builds one Python object per value; at a million rows that is most of the time. Here
 the values arrive as a polars frame (person_id, code, year, quarter, value, level, sample_size) and
 the same rows are written: `IndicatorValue` provenance (same source, batch, received time and content
-hash as `values_record` computes) with one binary COPY (`feeds.pgcopy`; `core.bulk.copy_columns` off
+hash as `values_record` computes) with one binary COPY (`core.pgcopy`; `core.bulk.copy_columns` off
 PostgreSQL), the yearly values into the value sheets (`feeds.sheets`: the bytes `sheets_update` would
 write), and one audit event for the batch, all in one transaction.
 """
@@ -24,7 +24,7 @@ from kaohe.audit.services import audit_append
 from kaohe.collection.models import IndicatorValue
 from kaohe.core.bulk import copy_columns
 from kaohe.core.errors import ApplicationError
-from kaohe.feeds.pgcopy import frame_copy
+from kaohe.core.pgcopy import frame_copy
 from kaohe.feeds.sheets import sheets_set
 from kaohe.indicators.adapter import library_for_year
 from kaohe.indicators.choices import Source

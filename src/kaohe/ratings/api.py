@@ -22,6 +22,7 @@ from ninja import Field, Query, Router, Schema, Status
 from pydantic import BaseModel
 
 from kaohe.accounts.http import AuthedRequest
+from kaohe.collection.sheets import SATISFACTION_SAMPLE_MIN
 from kaohe.core.errors import ApplicationError
 from kaohe.core.pagination import keyset_page
 from kaohe.org import selectors as org_selectors
@@ -29,7 +30,6 @@ from kaohe.ratings import selectors, services
 from kaohe.ratings.choices import ACTIVE_STATUSES, FollowUpStatus
 from kaohe.ratings.intake import Accepted, BatchIn, BatchOut, RatingSubmit, Refused, submit_many, submit_one
 from kaohe.ratings.models import FollowUp
-from kaohe.ratings.satisfaction import SAMPLE_MINIMUM
 from kaohe.ratings.services import reason_text
 from kaohe.ratings.store import Reason
 
@@ -143,7 +143,7 @@ class SatisfactionQuery(Schema):
     person_ids: list[int] = Field(..., min_length=1, max_length=500)
     year: int = Field(..., ge=2000, le=2100)
     quarter: int = Field(0, ge=0, le=4, description="1–4, or 0 for the whole year")
-    minimum: int = Field(SAMPLE_MINIMUM, ge=1, description="ratings needed for a measured value")
+    minimum: int = Field(SATISFACTION_SAMPLE_MIN, ge=1, description="ratings needed for a measured value")
 
 
 class SatisfactionOut(BaseModel):

@@ -15,10 +15,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
+from kaohe.collection.sheets import SATISFACTION_SAMPLE_MIN
 from kaohe.ratings.choices import BAD_LEVEL_FROM
 from kaohe.ratings.models import Rating
 
-SAMPLE_MINIMUM = 100
 CENT = Decimal("0.01")
 
 
@@ -75,7 +75,7 @@ def period(year: int, quarter: int = 0) -> tuple[dt.date, dt.date]:
 
 
 def satisfaction_of(person_ids: Iterable[int], *, year: int, quarter: int = 0,
-                    minimum: int = SAMPLE_MINIMUM) -> dict[int, Satisfaction]:
+                    minimum: int = SATISFACTION_SAMPLE_MIN) -> dict[int, Satisfaction]:
     """Satisfaction of each person in the period (one query); people without ratings get sample 0."""
     ids = list(dict.fromkeys(person_ids))
     start, end = period(year, quarter)

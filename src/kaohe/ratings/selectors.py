@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from kaohe.accounts.models import User
 from kaohe.accounts.scope import scope_for
+from kaohe.collection.sheets import SATISFACTION_SAMPLE_MIN
 from kaohe.core.calendar import work_calendar
 from kaohe.core.errors import NotFoundError
 from kaohe.engine.calendar import UnknownYear
@@ -15,7 +16,7 @@ from kaohe.org.models import CivilServant, Unit
 from kaohe.ratings.access import can_act_on, can_review, review_scopes, unit_scope
 from kaohe.ratings.choices import ACTIVE_STATUSES, FollowUpStatus
 from kaohe.ratings.models import FollowUp, RatingTarget, ServiceWindow
-from kaohe.ratings.satisfaction import SAMPLE_MINIMUM, Satisfaction, satisfaction_of
+from kaohe.ratings.satisfaction import Satisfaction, satisfaction_of
 from kaohe.ratings.tokens import Claim
 
 
@@ -88,7 +89,7 @@ def windows_of(user: User, unit: Unit) -> QuerySet[ServiceWindow]:
 
 
 def satisfaction_for(user: User, person_ids: Iterable[int], *, year: int, quarter: int = 0,
-                     minimum: int = SAMPLE_MINIMUM) -> dict[int, Satisfaction]:
+                     minimum: int = SATISFACTION_SAMPLE_MIN) -> dict[int, Satisfaction]:
     """Satisfaction of the people among `person_ids` that the user may read."""
     visible = CivilServant.objects.filter(scope_for(user).people_q(), pk__in=list(person_ids))
     return satisfaction_of(visible.values_list("id", flat=True), year=year, quarter=quarter, minimum=minimum)

@@ -17,6 +17,7 @@ from kaohe.accounts.models import User
 from kaohe.appraisal.scoring import scheme_category
 from kaohe.audit.services import audit_append
 from kaohe.collection.services import ValueIn, values_record
+from kaohe.collection.sheets import SATISFACTION_SAMPLE_MIN
 from kaohe.core.errors import ApplicationError, PermissionDeniedError
 from kaohe.indicators.adapter import library_for_year
 from kaohe.indicators.choices import SchemeStatus, Source
@@ -27,7 +28,7 @@ from kaohe.ratings.access import require_reviewer, require_unit_actor
 from kaohe.ratings.choices import FollowUpStatus, StepAction, TargetKind
 from kaohe.ratings.committer import CommitterUnavailableError, committer
 from kaohe.ratings.models import FollowUp, FollowUpStep, Rating, RatingTarget, ServiceWindow
-from kaohe.ratings.satisfaction import SAMPLE_MINIMUM, Satisfaction, satisfaction_of
+from kaohe.ratings.satisfaction import Satisfaction, satisfaction_of
 from kaohe.ratings.store import Outcome, RatingIn, Reason, invalid_reason, store_ratings
 from kaohe.ratings.tokens import TokenExpiredError, TokenInvalidError, read_token, visit_token
 
@@ -321,7 +322,7 @@ def qr_codes_by_category(year: int, level: str) -> dict[str, list[str]]:
 
 
 def satisfaction_record(*, actor: User | None, unit: Unit, year: int,
-                        minimum: int = SAMPLE_MINIMUM) -> SatisfactionPush:
+                        minimum: int = SATISFACTION_SAMPLE_MIN) -> SatisfactionPush:
     """Send the year's satisfaction of the people of `unit` (and below) with ratings into their
     QR-rating indicators (mean score; JI03 takes the praise rate), with the sample size. Below the
     minimum the value is empty ("no value"), so an earlier value does not linger."""
