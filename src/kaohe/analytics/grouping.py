@@ -1,0 +1,79 @@
+"""Group statistics over whole columns (pure numpy): counts, sums, means, exact percentiles and
+histograms per integer key, with no Python loop over rows. Used by the roll-ups."""
+
+import numpy as np
+
+PERCENTILES = (10, 25, 50, 75, 90)
+
+
+def counts(keys: np.ndarray, n: int, mask: np.ndarray | None = None) -> np.ndarray:
+    """How many rows (where `mask`) fall on each key 0..n-1."""
+    weights = None if mask is None else mask.astype(np.float64)
+    return np.rint(np.bincount(keys, weights=weights, minlength=n)).astype(np.int64)
+
+
+def sums(keys: np.ndarray, n: int, values: np.ndarray) -> np.ndarray:
+    """Sum of the non-NaN values per key."""
+    return np.bincount(keys, weights=np.nan_to_num(values.astype(np.float64)), minlength=n)
+
+
+def means(keys: np.ndarray, n: int, values: np.ndarray) -> np.ndarray:
+    """Mean of the non-NaN values per key (NaN where a key has none)."""
+    present = ~np.isnan(values)
+    total = np.bincount(keys[present], weights=values[present], minlength=n)
+    number = np.bincount(keys[present], minlength=n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(number > 0, total / np.maximum(number, 1), np.nan)
+
+
+def percentiles(keys: np.ndarray, n: int, values: np.ndarray, points: tuple[int, ...] = PERCENTILES) -> np.ndarray:
+    """Exact percentiles per key (linear interpolation, as `np.percentile`); shape (n, len(points))."""
+    present = ~np.isnan(values)
+    k, v = keys[present], values[present]
+    order = np.lexsort((v, k))
+    k, v = k[order], v[order]
+    number = np.bincount(k, minlength=n)
+    start = np.searchsorted(k, np.arange(n))
+    out = np.full((n, len(points)), np.nan)
+    has = number > 0
+    if not has.any():
+        return out
+    last = np.maximum(number - 1, 0)
+    for j, p in enumerate(points):
+        position = p / 100 * last
+        low = np.floor(position).astype(np.int64)
+        high = np.minimum(low + 1, last)
+        lo_value = v[np.minimum(start + low, v.shape[0] - 1)]
+        hi_value = v[np.minimum(start + high, v.shape[0] - 1)]
+        out[:, j] = np.where(has, lo_value + (position - low) * (hi_value - lo_value), np.nan)
+    return out
+
+
+def histogram(keys: np.ndarray, n: int, values: np.ndarray, width: float, bins: int) -> np.ndarray:
+    """Counts of values in bins [i·width, (i+1)·width) per key; the last bin includes its upper end."""
+    present = ~np.isnan(values)
+    slot = np.clip(np.floor(values[present] / width), 0, bins - 1).astype(np.int64)
+    flat = np.bincount(keys[present] * bins + slot, minlength=n * bins)
+    return flat.reshape(n, bins)
+
+
+def first_of_pairs(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """True on the first row of each distinct (a, b) pair."""
+    _, index = np.unique(np.column_stack([a, b]), axis=0, return_index=True)
+    first = np.zeros(a.shape[0], dtype=bool)
+    first[index] = True
+    return first
+
+
+def expand_to_ancestors(unit_index: np.ndarray, ancestors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each row once per ancestor of its unit (itself included): (row numbers, ancestor keys).
+
+    `ancestors` is (units × depth) with the unit index of each level on the unit's path, −1 past its depth.
+    """
+    rows, keys = [], []
+    for level in range(ancestors.shape[1]):
+        key = ancestors[unit_index, level]
+        kept = key >= 0
+        rows.append(np.flatnonzero(kept))
+        keys.append(key[kept])
+    return np.concatenate(rows), np.concatenate(keys)

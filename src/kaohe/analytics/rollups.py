@@ -1,0 +1,237 @@
+"""Roll-ups refreshed after each scoring run: per unit (own group and whole subtree) and per scheme
+category × unit level.
+
+`rollups_refresh(run)` is set-based: one fetch of the run's result rows, one of the units, the run's
+own input snapshots (files, no SQL), numpy group-bys, then one delete and one bulk insert per table.
+The number of SQL statements does not depend on the number of people.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from django.db import transaction
+
+from kaohe.analytics import grouping
+from kaohe.analytics.models import HISTOGRAM_BIN, SegmentRollup, UnitRollup
+from kaohe.appraisal.models import RunResult, ScoringRun
+from kaohe.appraisal.results import CONSEQUENCES
+from kaohe.appraisal.scoring import load_cohort
+from kaohe.core.bulk import bulk_insert, fetch_all
+from kaohe.engine.codes import DIMENSIONS, Gate
+from kaohe.org.models import Unit
+
+BINS = 100 // HISTOGRAM_BIN
+DIM_COLUMNS = tuple(f"dim_{d}" for d in DIMENSIONS)
+RESULT_COLUMNS = ("group_id", "pool", "category", "composite", *DIM_COLUMNS, "non_grade", "grade", "pool_quota",
+                  "pool_participants", "gates", "consequences")
+HISTORY_YEARS = 5
+
+
+@dataclass(frozen=True)
+class Units:
+    """The cycle's units as columns; `ancestors[i, d]` is the index of unit i's ancestor at depth d."""
+
+    ids: np.ndarray
+    paths: list[str]
+    levels: list[str]
+    depths: np.ndarray
+    ancestors: np.ndarray
+
+    def index_of(self, unit_ids: np.ndarray) -> np.ndarray:
+        index = np.searchsorted(self.ids, unit_ids)
+        index = np.minimum(index, max(self.ids.shape[0] - 1, 0))
+        if unit_ids.shape[0] and not np.array_equal(self.ids[index], unit_ids):
+            raise ValueError("A result belongs to a unit outside the cycle.")
+        return index
+
+
+def _units(root_path: str) -> Units:
+    rows = fetch_all(Unit.objects.filter(path__startswith=root_path).order_by("id")
+                     .values_list("id", "path", "level", "depth"))
+    ids = np.array([r[0] for r in rows], dtype=np.int64)
+    position = {uid: i for i, uid in enumerate(ids.tolist())}
+    root_depth = min((r[3] for r in rows), default=0)
+    depth = max((r[3] for r in rows), default=0) - root_depth + 1
+    ancestors = np.full((ids.shape[0], depth), -1, dtype=np.int64)
+    for i, (_uid, path, _level, _d) in enumerate(rows):
+        chain = [position[int(p)] for p in path.strip("/").split("/") if int(p) in position]
+        ancestors[i, : len(chain)] = chain
+    return Units(ids, [r[1] for r in rows], [r[2] for r in rows], np.array([r[3] for r in rows]), ancestors)
+
+
+def _results(run: ScoringRun) -> dict[str, np.ndarray]:
+    rows = fetch_all(RunResult.objects.filter(run=run).order_by().values_list(*RESULT_COLUMNS))
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in RESULT_COLUMNS]
+    data: dict[str, np.ndarray] = {}
+    for name, values in zip(RESULT_COLUMNS, columns, strict=True):
+        if name == "category":
+            data[name] = np.array(values, dtype=object)
+        elif name == "composite" or name.startswith("dim_"):
+            data[name] = np.array(values, dtype=np.float64).reshape(-1)
+        else:
+            data[name] = np.array(values, dtype=np.int64).reshape(-1)
+    return data
+
+
+def _result_stats(data: dict[str, np.ndarray], rows: np.ndarray, keys: np.ndarray, n: int) -> dict[str, Any]:
+    """Grade counts, quota, composite and dimension statistics of result rows `rows` grouped by `keys`."""
+    grade, non_grade = data["grade"][rows], data["non_grade"][rows]
+    composite = data["composite"][rows]
+    first_pool = data["first_pool"][rows]
+    stats: dict[str, Any] = {
+        "people": grouping.counts(keys, n),
+        **{f"grade_{g}": grouping.counts(keys, n, (grade == g) & (non_grade == 0)) for g in range(1, 5)},
+        "no_grade": grouping.counts(keys, n, (grade == 0) & (non_grade == 0)),
+        "non_grade": grouping.counts(keys, n, non_grade > 0),
+        "quota": np.rint(grouping.sums(keys, n, data["pool_quota"][rows] * first_pool)).astype(np.int64),
+        "participants": np.rint(grouping.sums(keys, n, data["pool_participants"][rows] * first_pool)).astype(np.int64),
+        "composite_mean": grouping.means(keys, n, composite),
+        "percentiles": grouping.percentiles(keys, n, composite),
+        "histogram": grouping.histogram(keys, n, composite, HISTOGRAM_BIN, BINS),
+        "dimensions": np.column_stack([grouping.means(keys, n, data[c][rows]) for c in DIM_COLUMNS]),
+    }
+    gates, consequences = data["gates"][rows], data["consequences"][rows]
+    stats["gates"] = np.column_stack([grouping.counts(keys, n, (gates >> int(g) & 1) > 0) for g in Gate])
+    stats["consequences"] = np.column_stack([grouping.counts(keys, n, (consequences >> i & 1) > 0)
+                                             for i in range(len(CONSEQUENCES))])
+    return stats
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The run's engine inputs that roll-ups use, joined over the categories (one row a person)."""
+
+    group_ids: np.ndarray
+    history: np.ndarray
+    satisfaction: np.ndarray
+    complaints: np.ndarray
+    values: dict[str, np.ndarray]
+
+
+def _inputs(run: ScoringRun, categories: list[str]) -> Inputs:
+    """History, satisfaction, hotline complaints and raw indicator values from the run's own snapshots."""
+    parts = []
+    codes: list[str] = []
+    for category in categories:
+        cohort = load_cohort(run.pk, category)
+        meta = run.cycle.schemes[category]["indicators"]
+        parts.append((cohort, meta))
+        codes += [m["code"] for m in meta if m["code"] not in codes]
+    if not parts:
+        empty = np.zeros(0)
+        return Inputs(np.zeros(0, dtype=np.int64), np.zeros((0, HISTORY_YEARS), dtype=np.int64), empty, empty, {})
+    values = {code: np.concatenate([_column(c, meta, code) for c, meta in parts]) for code in codes}
+    complaints = np.concatenate([
+        np.nansum(np.column_stack([c.values[:, i] for i, m in enumerate(meta) if _is_complaint(m)]
+                                  or [np.zeros(c.person_ids.shape[0])]), axis=1) for c, meta in parts])
+    return Inputs(
+        group_ids=np.concatenate([c.group_ids for c, _ in parts]),
+        history=np.concatenate([c.history.astype(np.int64) for c, _ in parts]),
+        satisfaction=np.concatenate([c.satisfaction for c, _ in parts]),
+        complaints=complaints, values=values,
+    )
+
+
+def _is_complaint(meta: dict[str, Any]) -> bool:
+    """Hotline counts where fewer is better (e.g. LI03 substantiated complaints)."""
+    return bool(meta["source"] == "hotline" and meta["direction"] == "lower")
+
+
+def _column(cohort: Any, meta: list[dict[str, Any]], code: str) -> np.ndarray:
+    for i, m in enumerate(meta):
+        if m["code"] == code:
+            column: np.ndarray = cohort.values[:, i].astype(np.float64)
+            return column
+    return np.full(cohort.person_ids.shape[0], np.nan)
+
+
+def _input_stats(inputs: Inputs, rows: np.ndarray, keys: np.ndarray, n: int, year: int) -> dict[str, Any]:
+    history = inputs.history[rows]
+    return {
+        "satisfaction": grouping.means(keys, n, inputs.satisfaction[rows]),
+        "complaints": grouping.sums(keys, n, inputs.complaints[rows]),
+        "history": {year - 1 - h: np.column_stack([grouping.counts(keys, n, history[:, h] == g) for g in range(5)])
+                    for h in range(min(HISTORY_YEARS, history.shape[1]))},
+        "indicators": {code: grouping.means(keys, n, column[rows]) for code, column in inputs.values.items()},
+    }
+
+
+def _number(value: Any, digits: int = 2) -> float | None:
+    number = float(value)
+    return None if np.isnan(number) else round(number, digits)
+
+
+def _unit_rows(run: ScoringRun, units: Units, tree: bool, stats: dict[str, Any], extra: dict[str, Any],
+               categories: dict[int, str]) -> list[list[Any]]:
+    rows = []
+    for i in np.flatnonzero(stats["people"] > 0).tolist():
+        rows.append([
+            run.pk, int(units.ids[i]), tree, units.paths[i], int(units.depths[i]), units.levels[i],
+            "" if tree else categories.get(i, ""), *_common(stats, i),
+            _number(extra["satisfaction"][i]), _number(extra["complaints"][i]),
+            [int(v) for v in stats["histogram"][i]], [_number(v) for v in stats["dimensions"][i]],
+            [int(v) for v in stats["gates"][i]],
+            {name: int(stats["consequences"][i, j]) for j, name in enumerate(CONSEQUENCES)},
+            {str(year): [int(v) for v in counts[i]] for year, counts in extra["history"].items()},
+            {code: value for code, means in extra["indicators"].items()
+             if (value := _number(means[i])) is not None},
+        ])
+    return rows
+
+
+def _common(stats: dict[str, Any], i: int) -> list[Any]:
+    return [int(stats[name][i]) for name in ("people", "grade_1", "grade_2", "grade_3", "grade_4", "no_grade",
+                                             "non_grade", "quota", "participants")] + [
+        _number(stats["composite_mean"][i]), *(_number(v) for v in stats["percentiles"][i])]
+
+
+COMMON_FIELDS = ("people", "grade_1", "grade_2", "grade_3", "grade_4", "no_grade", "non_grade", "quota",
+                 "participants", "composite_mean", "composite_p10", "composite_p25", "composite_p50",
+                 "composite_p75", "composite_p90")
+UNIT_FIELDS = ("run_id", "unit_id", "tree", "path", "depth", "level", "category", *COMMON_FIELDS, "satisfaction",
+               "complaints", "histogram", "dimensions", "gates", "consequences", "history", "indicators")
+SEGMENT_FIELDS = ("run_id", "category", "level", *COMMON_FIELDS, "histogram", "dimensions")
+
+
+def _segments(run: ScoringRun, data: dict[str, np.ndarray], levels: np.ndarray) -> list[list[Any]]:
+    pairs = np.array([f"{c}\x00{lv}" for c, lv in zip(data["category"].tolist(), levels.tolist(), strict=True)],
+                     dtype=object)
+    names, keys = np.unique(pairs.astype(str), return_inverse=True) if pairs.shape[0] else (np.array([]), pairs)
+    stats = _result_stats(data, np.arange(keys.shape[0]), keys.astype(np.int64), len(names))
+    rows = []
+    for i, name in enumerate(names.tolist()):
+        category, level = name.split("\x00")
+        rows.append([run.pk, category, level, *_common(stats, i), [int(v) for v in stats["histogram"][i]],
+                     [_number(v) for v in stats["dimensions"][i]]])
+    return rows
+
+
+def rollups_refresh(run: ScoringRun) -> int:
+    """Recompute the run's roll-ups (replacing earlier ones); returns the number of unit roll-ups."""
+    run = ScoringRun.objects.select_related("cycle__root").get(pk=run.pk)
+    units = _units(run.cycle.root.path)
+    data = _results(run)
+    own = units.index_of(data["group_id"])
+    data["first_pool"] = grouping.first_of_pairs(data["group_id"], data["pool"]).astype(np.int64)
+    n = units.ids.shape[0]
+    categories = dict(zip(own.tolist(), data["category"].tolist(), strict=True))
+    inputs = _inputs(run, sorted(set(data["category"].tolist()) & set(run.cycle.schemes)))
+    input_own = units.index_of(inputs.group_ids)
+    year = run.cycle.year
+    rows = _unit_rows(run, units, False, _result_stats(data, np.arange(own.shape[0]), own, n),
+                      _input_stats(inputs, np.arange(input_own.shape[0]), input_own, n, year), categories)
+    result_rows, tree_keys = grouping.expand_to_ancestors(own, units.ancestors)
+    input_rows, input_keys = grouping.expand_to_ancestors(input_own, units.ancestors)
+    rows += _unit_rows(run, units, True, _result_stats(data, result_rows, tree_keys, n),
+                       _input_stats(inputs, input_rows, input_keys, n, year), categories)
+    segments = _segments(run, data, np.array(units.levels, dtype=object)[own] if n else np.zeros(0, dtype=object))
+    json_unit = tuple(UNIT_FIELDS.index(f) for f in ("histogram", "dimensions", "gates", "consequences", "history",
+                                                     "indicators"))
+    json_segment = (SEGMENT_FIELDS.index("histogram"), SEGMENT_FIELDS.index("dimensions"))
+    with transaction.atomic():
+        UnitRollup.objects.filter(run=run).delete()
+        SegmentRollup.objects.filter(run=run).delete()
+        count = bulk_insert(UnitRollup, UNIT_FIELDS, rows, json_columns=json_unit)
+        bulk_insert(SegmentRollup, SEGMENT_FIELDS, segments, json_columns=json_segment)
+    return count
