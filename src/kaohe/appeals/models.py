@@ -103,8 +103,16 @@ class Waiver(models.Model):
         return f"waiver {self.year} {self.indicator_code} {self.status}"
 
     @property
+    def subject_unit(self) -> Unit:
+        """The unit of the person, or the unit itself: whose offices and inspectors the waiver concerns."""
+        unit = self.person.unit if self.person is not None else self.unit
+        if unit is None:
+            raise ValueError("a waiver names a person or a unit")  # the check constraint makes this unreachable
+        return unit
+
+    @property
     def subject_name(self) -> str:
-        return self.person.name if self.person_id else self.unit.name  # type: ignore[union-attr]
+        return self.person.name if self.person is not None else self.subject_unit.name
 
 
 class WaiverMaterial(models.Model):

@@ -149,7 +149,8 @@ def _apply_change(case: Case, grade: int) -> None:
     from kaohe.appraisal.history import history_record
     from kaohe.appraisal.tasks import scoring_run_start
 
-    appraisal = Appraisal.objects.select_for_update(of=("self",)).select_related("cycle", "person").get(pk=case.appraisal_id)
+    appraisal = Appraisal.objects.select_for_update(of=("self",)).select_related("cycle", "person").get(
+        pk=case.appraisal_id)
     appraisal.final_grade = grade
     appraisal.save(update_fields=["final_grade"])
     if appraisal.acknowledged_at is not None:
@@ -218,8 +219,7 @@ def waiver_decide(*, actor: User | None, waiver: Waiver, findings: Mapping[str, 
                   decision: str) -> Waiver:
     """Discipline inspection decides. Approval needs all three "三个区分开来" findings and a share of
     1–100%; either way the reasons are written. It takes effect at the next scoring run."""
-    subject_unit = waiver.person.unit if waiver.person_id else waiver.unit
-    if actor is not None and not scope_for(actor, roles=[Role.DISCIPLINE]).covers_path(subject_unit.path):
+    if actor is not None and not scope_for(actor, roles=[Role.DISCIPLINE]).covers_path(waiver.subject_unit.path):
         raise PermissionDeniedError(_("Only discipline inspection over the subject decides a waiver."))
     if len(decision.strip()) < 10:
         raise ApplicationError(_("Write the reasons for the decision (10 characters or more)."), field="decision")

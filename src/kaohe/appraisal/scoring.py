@@ -138,7 +138,7 @@ def year_states(year: int, as_of: dt.date) -> States:
                           .values_list("person_id", flat=True)),
         protected=set(ProtectedState.objects.filter(**under, **open_on).exclude(end_date__lt=as_of)
                       .values_list("person_id", flat=True)),
-        waivers={(pid, code): share for pid, code, share in Waiver.objects.filter(
+        waivers={(pid, code): int(share or 0) for pid, code, share in Waiver.objects.filter(
             year=year, status=WaiverStatus.APPROVED, person__isnull=False).values_list(
             "person_id", "indicator_code", "share")},
     )
@@ -270,7 +270,9 @@ def load_cohort(run_id: int, category: str) -> Cohort:
     with default_storage.open(snapshot_path(run_id, category), "rb") as handle:
         data = np.load(io.BytesIO(handle.read()), allow_pickle=False)
         meta = json.loads(str(data["meta"]))
-        arrays = {name: data[name] for name in COHORT_ARRAYS}
+        n = int(data["person_ids"].shape[0])
+        # snapshots from before the unit-head and party-secretary gates lack those flags: they were all off
+        arrays = {name: data[name] if name in data else np.zeros(n, dtype=bool) for name in COHORT_ARRAYS}
     rows, columns, shares = meta.get("waivers", [[], [], []])
     return Cohort(**arrays, working_days=meta["working_days"], as_of=dt.date.fromisoformat(meta["as_of"]),
                   quota_raises={(g, p): e for g, p, e in meta["quota_raises"]},

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from kaohe.accounts.models import User
 from kaohe.accounts.roles import Role
 from kaohe.accounts.scope import scope_for
+from kaohe.analytics.rollups import rollups_refresh
 from kaohe.appraisal.models import Cycle, QuotaRaise, RunResult, RunStatus, ScoringRun
 from kaohe.appraisal.results import result_columns
 from kaohe.appraisal.scoring import build_partitions, save_snapshot
@@ -115,6 +116,7 @@ def scoring_run_execute(*, run: ScoringRun, as_of: dt.date, progress: Any = None
         run.save(update_fields=["status", "is_current", "people", "input_digest", "finished_at"])
         audit_append(actor=None, action="appraisal.run.finish", object_type="cycle", object_id=cycle.pk,
                      detail={"version": run.version, "people": count, "digest": run.input_digest})
+        rollups_refresh(run)  # the analysis roll-ups turn current with the run
     return run
 
 

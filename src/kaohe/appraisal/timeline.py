@@ -42,14 +42,17 @@ def person_year(person_id: int, year: int) -> list[Event]:
 def _commitments(person_id: int, year: int) -> list[Event]:
     events = []
     for c in Commitment.objects.filter(person_id=person_id, year=year, approved_at__isnull=False):
-        title = _("Performance commitment approved (version %(v)s)") % {"v": c.version}
-        events.append(Event(_day(c.approved_at), title, c.reason))
+        if c.approved_at:
+            title = _("Performance commitment approved (version %(v)s)") % {"v": c.version}
+            events.append(Event(_day(c.approved_at), title, c.reason))
     return events
 
 
 def _quarters(person_id: int, year: int) -> list[Event]:
     events = []
     for q in QuarterGrade.objects.filter(person_id=person_id, year=year, graded_at__isnull=False):
+        if q.graded_at is None:
+            continue
         title = _("Q%(q)s graded %(grade)s") % {"q": q.quarter, "grade": QUARTER_WORDS.get(q.grade or 0, "—")}
         events.append(Event(_day(q.graded_at), title, q.comment))
         if q.feedback_seen_at:

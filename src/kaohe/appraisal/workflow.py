@@ -83,8 +83,8 @@ def _advance(appraisal: Appraisal, target: Step) -> None:
 
 
 def _locked(appraisal_id: int) -> Appraisal:
-    return Appraisal.objects.select_for_update(of=("self",)).select_related("person__unit", "person__position", "cycle").get(
-        pk=appraisal_id)
+    return Appraisal.objects.select_for_update(of=("self",)).select_related(
+        "person__unit", "person__position", "cycle").get(pk=appraisal_id)
 
 
 def appraisals_start(*, actor: User | None, cycle: Cycle) -> int:
@@ -177,8 +177,8 @@ def proposals_attach(*, actor: User | None, cycle: Cycle) -> int:
     grades = dict(RunResult.objects.filter(run=run).values_list("person_id", "grade"))
     moved = 0
     with transaction.atomic():
-        for appraisal in Appraisal.objects.select_for_update(of=("self",)).select_related("person__unit", "person__position") \
-                .filter(cycle=cycle, step=Step.PROPOSAL):
+        waiting = Appraisal.objects.select_for_update(of=("self",)).select_related("person__unit", "person__position")
+        for appraisal in waiting.filter(cycle=cycle, step=Step.PROPOSAL):
             appraisal.engine_grade = 4 if appraisal.special_review_veto else grades.get(appraisal.person_id, 0)
             _advance(appraisal, Step.COMMITTEE)
             moved += 1

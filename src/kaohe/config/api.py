@@ -17,8 +17,10 @@ from kaohe.feeds.api import router as feeds_router
 from kaohe.hotline.api import router as hotline_router
 from kaohe.indicators.api import router as indicators_router
 from kaohe.indicators.problems import ProblemsError, problem_text
+from kaohe.leadership.api import router as leadership_router
 from kaohe.org.api import router as org_router
 from kaohe.ratings.api import router as ratings_router
+from kaohe.unitratings.api import router as unitratings_router
 from kaohe.worklog.api import router as worklog_router
 
 
@@ -45,6 +47,8 @@ api.add_router("/ballots/", ballots_router)
 api.add_router("/hotline/", hotline_router)
 api.add_router("/worklog/", worklog_router)
 api.add_router("/analytics/", analytics_router)
+api.add_router("/leadership/", leadership_router)
+api.add_router("/unitratings/", unitratings_router)
 
 
 @api.exception_handler(ApplicationError)

@@ -13,6 +13,8 @@ urlpatterns = [
     path("hotline/", include("kaohe.hotline.urls")),
     path("work/", include("kaohe.worklog.urls")),
     path("analysis/", include("kaohe.analytics.urls")),
+    path("leadership/", include("kaohe.leadership.urls")),
+    path("unit-ratings/", include("kaohe.unitratings.urls")),
     path("", include("kaohe.web.urls")),
 ]
 

@@ -58,7 +58,7 @@ def appraised_units(cycle: Cycle) -> dict[str, list[Unit]]:
     units = Unit.objects.filter(path__startswith=cycle.root.path).select_related("parent__parent").order_by("id")
     for unit in units:
         category = unit_scheme_category(unit)
-        if category in cycle.schemes:
+        if category is not None and category in cycle.schemes:
             found.setdefault(category, []).append(unit)
     return found
 

@@ -88,7 +88,7 @@ def unit_run_execute(*, actor: User | None, cycle: Cycle, as_of: dt.date,
                      progress: Callable[[int, int], None] | None = None) -> UnitRun:
     """Score the cycle's units; the new run becomes current in one transaction with its results."""
     require_office_for(actor, cycle.root)
-    waivers = {(w.unit_id, w.indicator_code): w.share for w in Waiver.objects.filter(
+    waivers = {(int(w.unit_id or 0), w.indicator_code): int(w.share or 0) for w in Waiver.objects.filter(
         year=cycle.year, status=WaiverStatus.APPROVED, unit__isnull=False)}
     partitions = unit_partitions(cycle, as_of, waivers)
     if not partitions:

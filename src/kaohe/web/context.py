@@ -31,11 +31,16 @@ NAV: tuple[tuple[str | Promise, tuple[str, ...], str, str | Promise], ...] = (
     ("", tuple(PEOPLE_READER_ROLES - {Role.SYSTEM_ADMIN}), "web:unit_tree", _("Units")),
     ("", tuple(PEOPLE_READER_ROLES - {Role.SYSTEM_ADMIN}), "web:people", _("People")),
     (APPRAISAL, LEADERS, "web:cycles", _("Cycles and results")),
+    (APPRAISAL, LEADERS, "analytics:dashboard", _("Analysis")),
     (APPRAISAL, LEADERS, "web:library", _("Indicators")),
     (APPRAISAL, LEADERS, "web:schemes", _("Schemes")),
     (APPRAISAL, (Role.APPRAISAL_OFFICE, Role.SUPERVISOR), "ballots:rounds", _("Ballot rounds")),
+    (APPRAISAL, (Role.APPRAISAL_OFFICE, Role.SUPERVISOR, Role.COMMITTEE), "unitratings:mine",
+     _("Ratings between units")),
     (APPRAISAL, (Role.SUPERVISOR,), "worklog:team", _("My team")),
     (APPRAISAL, (Role.SUPERVISOR, Role.APPRAISAL_OFFICE, Role.COMMITTEE), "worklog:board", _("Warnings")),
+    (APPRAISAL, (Role.APPRAISAL_OFFICE, Role.COMMITTEE, Role.DISCIPLINE), "leadership:index",
+     _("Leadership appraisal")),
     (APPRAISAL, (Role.APPRAISAL_OFFICE, Role.COMMITTEE), "web:cases", _("Reviews and appeals")),
     (APPRAISAL, (Role.DISCIPLINE, Role.APPRAISAL_OFFICE), "web:waivers", _("Fault tolerance")),
     (COLLECTION, (Role.APPRAISAL_OFFICE,), "feeds:imports", _("Import indicator values")),
@@ -49,7 +54,8 @@ NAV: tuple[tuple[str | Promise, tuple[str, ...], str, str | Promise], ...] = (
     ("", (Role.AUDITOR,), "web:manage_audit", _("Audit log")),
 )
 OWN = ((MINE, "worklog:mine", _("My work")), (MINE, "web:workflow_mine", _("My appraisal")),
-       (MINE, "ballots:my_ballots", _("My ballots")), (MINE, "web:waivers", _("Fault tolerance")),
+       (MINE, "ballots:my_ballots", _("My ballots")), (MINE, "unitratings:mine", _("Ratings between units")),
+       (MINE, "web:waivers", _("Fault tolerance")),
        (MINE, "web:my_record", _("My record")))
 
 

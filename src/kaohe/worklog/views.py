@@ -18,7 +18,7 @@ from kaohe.engine.warnings import quarter_light
 from kaohe.org import selectors as org_selectors
 from kaohe.worklog import services
 from kaohe.worklog.models import Commitment, CommitmentStatus, CommitmentTask, LedgerEntry, WeeklyPlan, WorkLog
-from kaohe.worklog.selectors import target_lights
+from kaohe.worklog.selectors import inflation_alarms, target_lights
 
 
 def _monday(day: dt.date) -> dt.date:
@@ -108,5 +108,6 @@ def board(request: AuthedRequest) -> HttpResponse:
         if light:
             per_unit[unit_name][light.value] += 1
     context: dict[str, Any] = {"lights": lights[:300], "counts": sorted(Counter(t.light.value for t in lights).items()),
-                               "quarter": (year, quarter), "units": sorted(per_unit.items())}
+                               "quarter": (year, quarter), "units": sorted(per_unit.items()),
+                               "inflation": inflation_alarms(request.user, year, quarter)}
     return render(request, "worklog/board.html", context)

@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "kaohe.analytics",
     "kaohe.appeals",
     "kaohe.units",
+    "kaohe.leadership",
+    "kaohe.unitratings",
     "kaohe.demo",
     "kaohe.web",
 ]

@@ -64,7 +64,7 @@ def _file(request: AuthedRequest) -> Waiver:
             raise ApplicationError(_("No person with staff no. %(no)s in your data scope.") % {"no": staff_no})
     elif request.user.person_id:
         person = org_selectors.person_get(request.user, request.user.person_id)
-    materials = [(f.name, f.read()) for f in request.FILES.getlist("materials")]
+    materials = [(f.name or "file", f.read()) for f in request.FILES.getlist("materials")]
     return waiver_file(actor=request.user, person=person, unit=unit, year=_int(request.POST.get("year")),
                        indicator_code=request.POST.get("indicator", ""), account=request.POST.get("account", ""),
                        materials=materials)
@@ -83,10 +83,9 @@ def waiver_detail(request: AuthedRequest, waiver_id: int) -> HttpResponse:
             return redirect("web:waiver_detail", waiver_id=waiver.pk)
         except ApplicationError as exc:
             error, status = exc.message, 400
-    subject_path = waiver.person.unit.path if waiver.person_id else waiver.unit.path  # type: ignore[union-attr]
     context = {"waiver": waiver, "error": error, "materials": waiver.materials.only("pk", "name", "size"),
                "distinctions": [(name, DISTINCTION_WORDS[name], getattr(waiver, name)) for name in THREE_DISTINCTIONS],
-               "decides": scope_for(request.user, roles=[Role.DISCIPLINE]).covers_path(subject_path)}
+               "decides": scope_for(request.user, roles=[Role.DISCIPLINE]).covers_path(waiver.subject_unit.path)}
     return render(request, "web/waiver_detail.html", context, status=status)
 
 

@@ -23,6 +23,7 @@ from kaohe.appraisal.selectors import cycle_get
 from kaohe.core.errors import ApplicationError, NotFoundError
 from kaohe.core.masking import mask_name
 from kaohe.org import selectors as org_selectors
+from kaohe.units.models import UnitLeader
 
 QUARTER_WORDS = {1: "好", 2: "较好", 3: "一般", 4: "较差"}
 
@@ -61,6 +62,7 @@ def mine(request: AuthedRequest) -> HttpResponse:
         "quarter_words": QUARTER_WORDS, "grades": GRADES,
         "cases": Case.objects.filter(appraisal__person_id=person_id).order_by("-filed_on"),
         "step_names": workflow.STEP_NAMES,
+        "leads_unit": UnitLeader.objects.filter(person_id=person_id).exists(),
     }
     return render(request, "web/workflow_mine.html", context)
 
