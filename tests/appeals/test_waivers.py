@@ -103,11 +103,13 @@ def test_the_pages_take_an_application_and_the_inspectors_decision(scored, deduc
     client.force_login(zs)
     response = client.post("/waivers/", {"year": 2026, "indicator": code, "account": ACCOUNT})
     waiver = Waiver.objects.get()
-    assert response.status_code == 302 and waiver.person == scored.city.zhang_san
+    assert response.status_code == 302
+    assert waiver.person == scored.city.zhang_san
 
     client.force_login(inspector)
     refused = client.post(f"/waivers/{waiver.pk}/", {"approve": "yes", "share": 50, "decision": "理由充分，予以免责。"})
-    assert "三个区分开来" in refused.content.decode() and refused.status_code == 400
+    assert "三个区分开来" in refused.content.decode()
+    assert refused.status_code == 400
     client.post(f"/waivers/{waiver.pk}/", {**dict.fromkeys(ALL_HOLD, "yes"), "approve": "yes", "share": 50,
                                           "decision": "理由充分，予以免责。"})
     assert Waiver.objects.get().share == 50
