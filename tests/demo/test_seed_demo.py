@@ -7,9 +7,12 @@ from django.db import transaction
 from django.test import RequestFactory
 
 from kaohe.accounts.models import User
+from kaohe.appraisal.models import QuarterGrade, RunResult, ScoringRun
 from kaohe.demo.management.commands.seed_demo import DEMO_LOGINS, DEMO_PASSWORD
 from kaohe.org.models import CivilServant, Unit
 from kaohe.org.selectors import people_visible
+from kaohe.units.models import UnitResult
+from kaohe.worklog.models import Commitment
 
 pytestmark = pytest.mark.django_db
 
@@ -76,3 +79,18 @@ def test_privileged_demo_logins_have_an_authenticator_whose_code_works():
     device = TOTPDevice.objects.get(user__username="office")
     assert device.verify_token(out.getvalue().strip())
     assert not TOTPDevice.objects.filter(user__username="staff").exists()
+
+
+def test_the_demo_city_comes_with_a_year_scored_for_people_and_units(client):
+    call_command("seed_demo", people=120, seed=3, today=dt.date.fromisoformat(TODAY))
+
+    run = ScoringRun.objects.get(is_current=True)
+    assert RunResult.objects.filter(run=run, grade__gt=0).count() > 60
+    unit_results = UnitResult.objects.filter(run__is_current=True)
+    assert unit_results.filter(grade__gt=0).count() == unit_results.count() > 3
+    assert QuarterGrade.objects.filter(potential__isnull=False).exists()
+    assert Commitment.objects.get(person__user__username="staff").status == "approved"
+    client.force_login(User.objects.get(username="office"))
+    township = unit_results.filter(unit__level="township").first()
+    page = client.get(f"/cycles/{run.cycle_id}/units/{township.unit_id}/")
+    assert page.status_code == 200

@@ -29,7 +29,7 @@ def _unpack(blobs: list[bytes], width: int) -> np.ndarray:
 def _current(year: int, ids: np.ndarray, slots: Mapping[str, int]) -> np.ndarray:
     """The sheets of `ids` (sorted) in that order; NaN rows for people without one."""
     table = connection.ops.quote_name(ValueSheet._meta.db_table)
-    sql = f"SELECT person_id, data FROM {table} WHERE year = %s AND person_id = ANY(%s) ORDER BY person_id"  # noqa: S608
+    sql = f"SELECT person_id, data FROM {table} WHERE year = %s AND person_id = ANY(%s) ORDER BY person_id"  # noqa: S608  # nosec B608
     with connection.cursor() as cursor:
         cursor.execute(sql, [year, ids.tolist()])
         rows = cursor.fetchall()
@@ -41,7 +41,7 @@ def _current(year: int, ids: np.ndarray, slots: Mapping[str, int]) -> np.ndarray
 def _write(year: int, ids: np.ndarray, matrix: np.ndarray) -> int:
     table = connection.ops.quote_name(ValueSheet._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {table} WHERE year = %s AND person_id = ANY(%s)", [year, ids.tolist()])  # noqa: S608
+        cursor.execute(f"DELETE FROM {table} WHERE year = %s AND person_id = ANY(%s)", [year, ids.tolist()])  # noqa: S608  # nosec B608
     packed = np.ascontiguousarray(matrix.astype("<f8"))
     data = [row.tobytes() for row in packed]
     frame = pl.DataFrame({"person_id": ids, "data": pl.Series(data, dtype=pl.Binary)})

@@ -129,7 +129,7 @@ def _targets(ids: set[int]) -> dict[int, _Target]:
     """Kind, answering unit and state of the targets (one statement: this runs once per commit). A
     target is rated while it is active and its person is in post or its window open."""
     where, params = _among("t.id", sorted(ids))
-    sql = (f"SELECT t.id, t.kind, t.active, p.unit_id, p.status, w.unit_id, w.active "  # noqa: S608 (%s marks)
+    sql = (f"SELECT t.id, t.kind, t.active, p.unit_id, p.status, w.unit_id, w.active "  # noqa: S608 (%s marks)  # nosec B608
            f"FROM {RatingTarget._meta.db_table} t LEFT JOIN {CivilServant._meta.db_table} p ON p.id = t.person_id "
            f"LEFT JOIN {ServiceWindow._meta.db_table} w ON w.id = t.window_id WHERE {where}")
     with connection.cursor() as cursor:
@@ -143,7 +143,7 @@ def _targets(ids: set[int]) -> dict[int, _Target]:
 def _stored(refs: set[str]) -> dict[str, tuple[int, int]]:
     """Target and level of the ratings already stored under these references."""
     where, params = _among("service_ref", sorted(refs))
-    sql = f"SELECT service_ref, target_id, level FROM {Rating._meta.db_table} WHERE {where}"  # noqa: S608
+    sql = f"SELECT service_ref, target_id, level FROM {Rating._meta.db_table} WHERE {where}"  # noqa: S608  # nosec B608
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return {ref: (target_id, level) for ref, target_id, level in cursor.fetchall()}

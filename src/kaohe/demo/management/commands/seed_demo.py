@@ -1,4 +1,5 @@
-"""python manage.py seed_demo --people N --seed S: load the demo city 江州市 and one login per role."""
+"""python manage.py seed_demo --people N --seed S: load the demo city 江州市, one login per role, and a year
+of appraisal data scored for people and units."""
 
 import datetime as dt
 import time
@@ -14,7 +15,9 @@ from kaohe.accounts.models import User
 from kaohe.accounts.policy import MFA_ROLES
 from kaohe.accounts.roles import Role
 from kaohe.accounts.services import role_assign, user_create
+from kaohe.demo.appraisal import build_demo_appraisal
 from kaohe.demo.city import DemoCity, build_demo_city
+from kaohe.demo.year import build_demo_year
 from kaohe.indicators.services import default_content_load
 from kaohe.org.models import CivilServant, Unit
 
@@ -56,6 +59,9 @@ class Command(BaseCommand):
                                progress=self._progress)
         create_demo_logins(city)
         default_content_load(actor=None, year=today.year)
+        self.stdout.write("\n  a year of appraisal data…", ending="")
+        build_demo_year(year=today.year, seed=options["seed"])
+        build_demo_appraisal(year=today.year, seed=options["seed"], today=today)
         self.stdout.write(
             f"\nDemo city {city.root.name}: {len(city.units)} units, {city.people} people "
             f"in {time.perf_counter() - started:.1f} s."
