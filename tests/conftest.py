@@ -11,6 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kaohe.audit import guard
 from tests import factories
+from tests.browser import browser, page, phone_page  # noqa: F401  (one browser for the whole session)
 
 
 @pytest.fixture(autouse=True, scope="session")

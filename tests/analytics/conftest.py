@@ -4,7 +4,6 @@ import pytest
 
 from kaohe.analytics.rollups import rollups_refresh
 from tests.appraisal.conftest import scored  # noqa: F401
-from tests.e2e.conftest import browser, page  # noqa: F401
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from kaohe.analytics.rollups import rollups_refresh
 from kaohe.appraisal.services import cycle_open, scoring_run_create, scoring_run_execute
 from tests import factories
 from tests.appraisal.test_scoring_runs import _city_with_people
-from tests.e2e.conftest import login
+from tests.browser import login
 
 pytestmark = pytest.mark.e2e
 

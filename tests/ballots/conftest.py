@@ -14,7 +14,6 @@ from kaohe.org.choices import Level, PostLevel, UnitCategory
 from kaohe.org.models import CivilServant, Department, Unit
 from kaohe.org.services import department_create, person_create, position_create
 from tests import factories
-from tests.e2e.conftest import browser, page  # noqa: F401
 
 YEAR = 2026
 _names = itertools.count(1)

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from kaohe.ballots.models import BallotRound, Participation
 from tests import factories
 from tests.ballots.conftest import build_bureau
-from tests.e2e.conftest import _page, login
+from tests.browser import _page, login
 
 pytestmark = pytest.mark.e2e
 

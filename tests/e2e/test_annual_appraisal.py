@@ -12,7 +12,7 @@ from kaohe.appraisal.services import cycle_open, scoring_run_create, scoring_run
 from kaohe.demo.year import build_demo_year
 from kaohe.indicators.services import default_content_load
 from tests import factories
-from tests.e2e.conftest import CHROMIUM_ARGS, login  # noqa: F401
+from tests.browser import CHROMIUM_ARGS, login  # noqa: F401
 
 pytestmark = pytest.mark.e2e
 

@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from kaohe.accounts.roles import Role
 from tests import factories
-from tests.e2e.conftest import login
+from tests.browser import login
 
 pytestmark = pytest.mark.e2e
 

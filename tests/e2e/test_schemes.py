@@ -7,7 +7,7 @@ from kaohe.accounts.roles import Role
 from kaohe.indicators.models import Scheme, SchemeIndicator
 from kaohe.indicators.services import default_content_load
 from tests import factories
-from tests.e2e.conftest import login
+from tests.browser import login
 
 pytestmark = pytest.mark.e2e
 

@@ -11,7 +11,6 @@ from kaohe.ratings.services import targets_ensure, window_create
 from kaohe.ratings.store import RatingIn
 from kaohe.ratings.tokens import Claim, read_token, static_token, visit_token
 from tests import factories
-from tests.e2e.conftest import browser, page, phone_page  # noqa: F401
 
 SEPT_30 = dt.date(2026, 9, 30)  # a Wednesday before the National Day week (10月1日–7日, 10月10日 调休上班)
 TODAY = dt.date(2026, 11, 23)  # a Monday whose follow-up deadlines fall in 2026 (the calendar's last year)

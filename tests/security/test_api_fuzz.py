@@ -45,3 +45,11 @@ def test_no_operation_answers_5xx_or_slowly(case, token):
 
     assert response.status_code < 500, f"{case.method} {case.formatted_path}: {response.text[:300]}"
     assert response.elapsed <= MAX_SECONDS
+
+
+def test_a_twenty_digit_id_is_refused_with_a_reason_not_a_crash(token, client):
+    response = client.get("/api/ratings/satisfaction", {"person_ids": "9" * 20, "year": 2026},
+                          headers={"Authorization": f"Bearer {token}"})
+
+    assert response.status_code == 422
+    assert response.json()["detail"] == "请求中的数字超出范围，请检查编号或数值是否填写正确。"  # the users' language

@@ -16,9 +16,12 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
+# The browser fixtures allow sync ORM calls beside Playwright's loop; a deployment never does.
+DEPLOYED_ENVIRON = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
 
 def test_production_settings_pass_check_deploy_with_no_warning(tmp_path):
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "kaohe.config.settings.production",
+    env = {**DEPLOYED_ENVIRON, "DJANGO_SETTINGS_MODULE": "kaohe.config.settings.production",
            "DJANGO_SECRET_KEY": "x7Gq2-pR9vLm4Tz8Kw1Yb6Hn3Jd5Fs0Ac-Ue7Io2Pl9Mk4Nj8Bh1Vg6Xc3Zr5Qt0Wy",
            "DJANGO_ALLOWED_HOSTS": "kaohe.gov.example", "REDIS_URL": "redis://127.0.0.1:6379/0",
            "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/kaohe_ci", "KAOHE_KEY_FILE": str(tmp_path / "k")}
@@ -30,7 +33,7 @@ def test_production_settings_pass_check_deploy_with_no_warning(tmp_path):
 
 
 def test_production_refuses_to_start_without_redis(tmp_path):
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "kaohe.config.settings.production",
+    env = {**DEPLOYED_ENVIRON, "DJANGO_SETTINGS_MODULE": "kaohe.config.settings.production",
            "DJANGO_SECRET_KEY": "x" * 60, "DATABASE_URL": "postgres://x@127.0.0.1/x", "REDIS_URL": ""}
 
     result = subprocess.run([sys.executable, "manage.py", "check"], cwd=settings.BASE_DIR, env=env,

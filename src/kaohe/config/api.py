@@ -4,7 +4,9 @@ Auth: the browser session (with CSRF) or a bearer token for integrators. Errors 
 `detail` that says what is wrong; never a 5xx for bad input.
 """
 
+from django.db import DataError
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import HttpBearer, django_auth
@@ -21,6 +23,7 @@ from kaohe.leadership.api import router as leadership_router
 from kaohe.org.api import router as org_router
 from kaohe.ratings.api import router as ratings_router
 from kaohe.unitratings.api import router as unitratings_router
+from kaohe.units.api import router as units_router
 from kaohe.worklog.api import router as worklog_router
 
 
@@ -49,6 +52,7 @@ api.add_router("/worklog/", worklog_router)
 api.add_router("/analytics/", analytics_router)
 api.add_router("/leadership/", leadership_router)
 api.add_router("/unitratings/", unitratings_router)
+api.add_router("/units/", units_router)
 
 
 @api.exception_handler(ApplicationError)
@@ -74,3 +78,10 @@ def authentication_error(request: HttpRequest, exc: AuthenticationError) -> Http
     return api.create_response(
         request, {"detail": "Log in, or send an API token as 'Authorization: Bearer <token>'."}, status=401
     )
+
+
+@api.exception_handler(OverflowError)
+@api.exception_handler(DataError)
+def number_out_of_range(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A number too large for the database (e.g. an id of 20 digits) is the caller's mistake, not a crash."""
+    return api.create_response(request, {"detail": _("A number in the request is out of range.")}, status=422)

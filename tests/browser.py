@@ -1,4 +1,8 @@
-"""Browser tests: Debian's Chromium driven by Playwright against the live test server."""
+"""Browser fixtures: Debian's Chromium driven by Playwright against the live test server.
+
+Imported once by the root conftest: Playwright's sync API keeps its event loop running in the main
+thread, so a second `sync_playwright()` in the same session would fail.
+"""
 
 import base64
 import os
