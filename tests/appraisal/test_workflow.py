@@ -7,11 +7,14 @@ from django.utils import timezone
 
 from kaohe.accounts.roles import Role
 from kaohe.appraisal import quarterly, timeline, workflow
+from kaohe.appraisal.messages import GATES
 from kaohe.appraisal.models import AnnualGrade, Appraisal, RunResult
+from kaohe.appraisal.results import gate_failed
 from kaohe.audit.models import AuditEvent
 from kaohe.collection.sheets import sheet_matrix
 from kaohe.core.errors import ApplicationError, PermissionDeniedError
 from kaohe.core.models import Notification
+from kaohe.engine.codes import Gate
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +39,7 @@ def _appraisal(scored, person):
 
 
 def test_the_whole_year_for_one_person_from_summary_to_filed(scored, team):
-    city, cycle = scored.city, scored.cycle
+    cycle = scored.cycle
     workflow.appraisals_start(actor=team["office"], cycle=cycle)
     zhang = _appraisal(scored, city.zhang_san)
 
@@ -69,7 +72,7 @@ def test_a_step_cannot_be_skipped(scored, team):
 
 
 def test_a_risk_post_goes_through_special_review_and_a_veto_forces_incompetent(scored, team):
-    city, cycle = scored.city, scored.cycle
+    cycle = scored.cycle
     position = city.li_si.position
     position.is_risk_post = True
     position.save()
@@ -88,7 +91,7 @@ def test_a_risk_post_goes_through_special_review_and_a_veto_forces_incompetent(s
 
 
 def test_the_committee_cannot_exceed_the_quota(scored, team):
-    city, cycle = scored.city, scored.cycle
+    cycle = scored.cycle
     workflow.appraisals_start(actor=team["office"], cycle=cycle)
     Appraisal.objects.filter(cycle=cycle).update(step="committee", engine_grade=2, votes_closed=True)
     people = list(Appraisal.objects.filter(cycle=cycle, person__unit=city.bureau_a))
@@ -112,7 +115,7 @@ def test_an_override_needs_a_reason(scored, team):
 
 
 def test_a_proposed_excellent_waits_for_the_publication_and_its_objections(scored, team):
-    city, cycle = scored.city, scored.cycle
+    cycle = scored.cycle
     workflow.appraisals_start(actor=team["office"], cycle=cycle)
     Appraisal.objects.filter(cycle=cycle).update(step="committee", engine_grade=1)
     zhang = _appraisal(scored, city.zhang_san)
@@ -173,3 +176,17 @@ def test_performance_and_potential_are_rated_one_to_three(scored, team):
         quarterly.quarter_grade(actor=team["supervisor"], person=scored.city.zhang_san, year=2026, quarter=1,
                                 grade=2, potential=5)
     assert not scored.city.zhang_san.quarter_grades.exists()
+
+
+def test_the_committee_cannot_make_excellent_someone_a_gate_blocks(scored, team):
+    cycle = scored.cycle
+    workflow.appraisals_start(actor=team["office"], cycle=cycle)
+    Appraisal.objects.filter(cycle=cycle).update(step="committee", engine_grade=2)
+    blocked, gate = next((r, g) for r in RunResult.objects.filter(run=scored.run).select_related("person")
+                         for g in Gate if gate_failed(r.gates, g))
+    appraisal = _appraisal(scored, blocked.person)
+
+    with pytest.raises(ApplicationError, match=f"{blocked.person.name} cannot be 优秀: {GATES[gate]}"):
+        workflow.committee_review(actor=team["committee"], cycle=cycle, decisions={appraisal.pk: (1, "表现突出")})
+
+    assert Appraisal.objects.get(pk=appraisal.pk).committee_grade is None

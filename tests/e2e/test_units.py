@@ -33,7 +33,7 @@ def test_the_office_opens_a_townships_appraisal_with_its_radar_and_a_units_nine_
     page.goto(f"/cycles/{cycle.pk}/units/")
     page.get_by_role("link", name="临江区城关街道").click()
 
-    expect(page.get_by_role("heading", level=1)).to_contain_text("临江区城关街道 · 良好")  # alone in its group: no place
+    expect(page.get_by_role("heading", level=1)).to_contain_text("临江区城关街道 · 良好")  # alone: no 优秀 place
     radar = page.get_by_test_id("unit-radar")
     expect(radar.locator("canvas")).to_have_count(1)  # ECharts drew the radar
     expect(page.get_by_test_id("explanation")).to_contain_text("良好")

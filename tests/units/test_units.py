@@ -30,9 +30,10 @@ def _result(units, unit):
     return UnitResult.objects.get(run__cycle=units.cycle, run__is_current=True, unit=unit)
 
 
-def test_townships_by_type_and_departments_of_a_government_are_appraised(units):
+def test_townships_by_type_departments_by_category_and_sections_by_the_five_goods_are_appraised(units):
     found = {category: {u.name for u in members} for category, members in appraised_units(units.cycle).items()}
-    assert found == {"u_dept_service": {"临江区民政局", "青阳县民政局"}, "u_town_urban": {"临江区城关街道"}}
+    assert found == {"u_dept_service": {"临江区民政局", "青阳县民政局"}, "u_town_urban": {"临江区城关街道"},
+                     "u_section": {"临江区社会救助站"}}
 
 
 def test_a_department_is_scored_and_graded_with_its_explanation(units):

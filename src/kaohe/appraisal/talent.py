@@ -21,7 +21,8 @@ BOXES = {
     (1, 2): _("Inconsistent (待观察)"), (2, 2): _("Core player (中坚)"), (3, 2): _("High performer (骨干)"),
     (1, 1): _("Under-performer (需改进)"), (2, 1): _("Effective (稳定)"), (3, 1): _("Trusted professional (专才)"),
 }
-#: boxes whose people enter the talent pool: high potential with at least medium performance.
+#: boxes whose people enter the talent pool: high potential with at least medium performance, and high
+#: performers with medium potential (the three boxes at the top right of the grid).
 POOL_BOXES = frozenset({(2, 3), (3, 3), (3, 2)})
 
 
@@ -67,5 +68,5 @@ def grid(found: list[Placement]) -> list[list[tuple[tuple[int, int], object, lis
 
 
 def pool(found: list[Placement]) -> list[Placement]:
-    """The talent pool: high potential, at least medium performance, best first."""
+    """The talent pool: the top-right boxes of the grid (`POOL_BOXES`), best first."""
     return [p for p in found if p.box in POOL_BOXES]

@@ -14,7 +14,9 @@ from django.utils.translation import gettext_lazy
 from kaohe.accounts.models import User
 from kaohe.accounts.roles import Role
 from kaohe.accounts.scope import holders_over, scope_for
+from kaohe.appraisal.messages import GATES
 from kaohe.appraisal.models import Appraisal, Cycle, Objection, Publication, RunResult, ScoringRun
+from kaohe.appraisal.results import gate_failed
 from kaohe.audit.services import audit_append
 from kaohe.ballots.choices import RoundStatus
 from kaohe.ballots.models import BallotRound
@@ -22,6 +24,7 @@ from kaohe.core.calendar import unknown_year_message, work_calendar
 from kaohe.core.errors import ApplicationError, PermissionDeniedError
 from kaohe.core.notify import notify
 from kaohe.engine.calendar import UnknownYear, period_end
+from kaohe.engine.codes import Gate
 from kaohe.engine.workflow import Facts, Step, blockers
 from kaohe.org.models import CivilServant, Unit
 
@@ -204,16 +207,25 @@ def _quota_breaches(cycle: Cycle, proposed: dict[int, int]) -> list[str]:
         for (g, p), n in excellent.items() if n > quota.get((g, p), 0)]
 
 
+def _gate_blocks(cycle: Cycle, proposed: dict[int, int]) -> list[str]:
+    """People proposed 优秀 although a gate of the current run blocks it (a gate is a rule, not a judgement)."""
+    wanted = [pid for pid, grade in proposed.items() if grade == 1]
+    rows = RunResult.objects.filter(run__cycle=cycle, run__is_current=True, person_id__in=wanted)
+    return [_("%(name)s cannot be 优秀: %(gates)s") % {
+        "name": name, "gates": "、".join(str(GATES[g]) for g in Gate if gate_failed(gates, g))}
+        for name, gates in rows.values_list("person__name", "gates") if any(gate_failed(gates, g) for g in Gate)]
+
+
 def committee_review(*, actor: User | None, cycle: Cycle, decisions: dict[int, tuple[int, str]]) -> int:
     """The committee's grades {appraisal id: (grade, reason)}; a grade other than the engine's needs a
-    reason, and no group may end with more 优秀 than its places."""
+    reason, nobody blocked by a gate may be 优秀, and no group may end with more 优秀 than its places."""
     _require(actor, Role.COMMITTEE, cycle.root)
     appraisals = {a.pk: a for a in Appraisal.objects.filter(cycle=cycle, pk__in=decisions)}
     proposed = {appraisals[aid].person_id: grade for aid, (grade, _reason) in decisions.items() if aid in appraisals}
     problems = [_("a grade must be 1–4") for grade, _r in decisions.values() if grade not in GRADES]
     problems += [_("%(name)s: give the reason for departing from the proposed grade") % {"name": a.person.name}
                  for aid, a in appraisals.items() if decisions[aid][0] != a.engine_grade and not decisions[aid][1]]
-    problems += _quota_breaches(cycle, proposed)
+    problems += _gate_blocks(cycle, proposed) + _quota_breaches(cycle, proposed)
     if problems:
         raise ApplicationError(_("Nothing was saved: %(problems)s.") % {"problems": "；".join(map(str, problems))})
     with transaction.atomic():

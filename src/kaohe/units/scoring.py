@@ -19,6 +19,7 @@ from kaohe.engine.cohort import NO_WAIVERS, Cohort, Waivers
 from kaohe.engine.explain import explain
 from kaohe.engine.rules import Rubric
 from kaohe.engine.scoring import CohortResult, score_cohort
+from kaohe.indicators.choices import SchemeCategory
 from kaohe.indicators.problems import ProblemsError
 from kaohe.org.choices import Level, UnitCategory
 from kaohe.org.models import Unit
@@ -39,12 +40,12 @@ def is_government(unit: Unit) -> bool:
 
 def unit_scheme_category(unit: Unit) -> str | None:
     """The unit scheme a unit is appraised by: a township by its type, a department of a government by
-    its category; None for governments and for units inside a department."""
+    its category, a section inside a department (科室, 二级机构) by the 五好 pattern; None for governments."""
     if unit.parent is None or not unit.category:
         return None
-    if unit.level == Level.TOWNSHIP or (unit.level == unit.parent.level and is_government(unit.parent)):
+    if unit.level == Level.TOWNSHIP or (not is_government(unit) and is_government(unit.parent)):
         return SCHEME_OF_CATEGORY.get(UnitCategory(unit.category))
-    return None
+    return None if is_government(unit) else SchemeCategory.UNIT_SECTION
 
 
 def group_of(unit: Unit) -> int:
