@@ -39,7 +39,7 @@ def _appraisal(scored, person):
 
 
 def test_the_whole_year_for_one_person_from_summary_to_filed(scored, team):
-    cycle = scored.cycle
+    city, cycle = scored.city, scored.cycle
     workflow.appraisals_start(actor=team["office"], cycle=cycle)
     zhang = _appraisal(scored, city.zhang_san)
 
@@ -72,7 +72,7 @@ def test_a_step_cannot_be_skipped(scored, team):
 
 
 def test_a_risk_post_goes_through_special_review_and_a_veto_forces_incompetent(scored, team):
-    cycle = scored.cycle
+    city, cycle = scored.city, scored.cycle
     position = city.li_si.position
     position.is_risk_post = True
     position.save()
@@ -91,7 +91,7 @@ def test_a_risk_post_goes_through_special_review_and_a_veto_forces_incompetent(s
 
 
 def test_the_committee_cannot_exceed_the_quota(scored, team):
-    cycle = scored.cycle
+    city, cycle = scored.city, scored.cycle
     workflow.appraisals_start(actor=team["office"], cycle=cycle)
     Appraisal.objects.filter(cycle=cycle).update(step="committee", engine_grade=2, votes_closed=True)
     people = list(Appraisal.objects.filter(cycle=cycle, person__unit=city.bureau_a))
@@ -115,7 +115,7 @@ def test_an_override_needs_a_reason(scored, team):
 
 
 def test_a_proposed_excellent_waits_for_the_publication_and_its_objections(scored, team):
-    cycle = scored.cycle
+    city, cycle = scored.city, scored.cycle
     workflow.appraisals_start(actor=team["office"], cycle=cycle)
     Appraisal.objects.filter(cycle=cycle).update(step="committee", engine_grade=1)
     zhang = _appraisal(scored, city.zhang_san)

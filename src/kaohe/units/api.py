@@ -1,6 +1,6 @@
 """API of unit appraisal: a cycle's unit results, one unit's result explained, the automatic-collection rate."""
 
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from kaohe.accounts.http import AuthedRequest
 from kaohe.appraisal.messages import explanation_text
@@ -28,6 +28,10 @@ class UnitResultDetail(UnitResultOut):
     scores: dict[str, float | None]
     explanation: list[str]
     staff_excellent_percent: float | None  # the 优秀 quota this result gives the unit's staff
+
+
+class YearQuery(Schema):
+    year: int = Field(..., ge=2000, le=2100)
 
 
 class RateOut(Schema):
@@ -61,8 +65,7 @@ def result_read(request: AuthedRequest, cycle_id: int, unit_id: int) -> dict[str
 
 @router.get("/units/{unit_id}/collection-rate", response=list[RateOut],
             summary="Share of a unit's values that arrived automatically, per indicator")
-def collection_rate(request: AuthedRequest, unit_id: int,
-                    year: int = Query(..., ge=2000, le=2100)) -> list[dict[str, object]]:
+def collection_rate(request: AuthedRequest, unit_id: int, query: Query[YearQuery]) -> list[dict[str, object]]:
     unit = org_selectors.unit_get(request.user, unit_id)
     return [{"code": r.code, "automatic": r.automatic, "total": r.total, "percent": r.percent}
-            for r in selectors.collection_rates(request.user, unit, year)]
+            for r in selectors.collection_rates(request.user, unit, query.year)]
