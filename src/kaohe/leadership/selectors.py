@@ -20,6 +20,7 @@ from kaohe.audit.services import audit_append
 from kaohe.ballots.services import scheme_anonymity_min
 from kaohe.ballots.suppression import ALL, EMPTY, HIDDEN, SHOWN, suppress
 from kaohe.core.errors import NotFoundError, PermissionDeniedError
+from kaohe.indicators.choices import SchemeCategory
 from kaohe.leadership.models import CadreAppraisal, CadreKind, Interview, TeamAppraisal
 from kaohe.leadership.rules import Proposal, cadre_proposal, team_proposal
 from kaohe.org.models import Unit
@@ -131,10 +132,11 @@ def _team_row(unit: Unit, year: int, grade: int, appraisal: TeamAppraisal | None
 
 def team_rows(user: User, cycle: Cycle) -> list[TeamRow]:
     """The teams of the units appraised in the cycle (and any team appraised in its year under its root) that
-    the caller reads, in unit order."""
+    the caller reads, in unit order; a section inside a department (五好 scheme) has no leadership team."""
     scope = scope_for(user, roles=READER_ROLES)
     in_cycle = Q(path__startswith=cycle.root.path) & scope.units_q()
-    appraised = Q(appraisal_results__run__cycle=cycle, appraisal_results__run__is_current=True)
+    appraised = (Q(appraisal_results__run__cycle=cycle, appraisal_results__run__is_current=True)
+                 & ~Q(appraisal_results__category=SchemeCategory.UNIT_SECTION))
     recorded = Q(team_appraisals__year=cycle.year)
     units = list(Unit.objects.filter(in_cycle).filter(appraised | recorded).distinct().order_by("path"))
     appraisals = {a.unit_id: a for a in TeamAppraisal.objects.filter(year=cycle.year, unit__in=units)}
