@@ -47,9 +47,13 @@ def test_no_operation_answers_5xx_or_slowly(case, token):
     assert response.elapsed <= MAX_SECONDS
 
 
-def test_a_twenty_digit_id_is_refused_with_a_reason_not_a_crash(token, client):
+def test_a_twenty_digit_id_finds_nobody_or_is_refused_with_a_reason_never_a_crash(token, client):
     response = client.get("/api/ratings/satisfaction", {"person_ids": "9" * 20, "year": 2026},
                           headers={"Authorization": f"Bearer {token}"})
 
-    assert response.status_code == 422
-    assert response.json()["detail"] == "请求中的数字超出范围，请检查编号或数值是否填写正确。"  # the users' language
+    # PostgreSQL compares the number and finds nobody; SQLite cannot bind it, and the caller is told why.
+    if response.status_code == 200:
+        assert response.json() == []
+    else:
+        assert response.status_code == 422
+        assert response.json()["detail"] == "请求中的数字超出范围，请检查编号或数值是否填写正确。"
