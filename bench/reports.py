@@ -6,8 +6,8 @@
 Builds the city as `bench/score.py city` does (not timed), scores it once, then measures: the roll-up
 refresh, the dashboard page and its API (server time of the view through the Django test client), the
 personal notice PDF over N requests, a listing of about 10,000 rows (PDF and xlsx), and the batch of
-notices for the whole city, run in-process (the Celery task's own function, one process, as one worker
-would run it).
+notices for the whole city, run as the Celery task runs it (its own function: the database read in this
+process, the notices drawn by one forked process per core).
 """
 
 import argparse
@@ -192,7 +192,7 @@ def listing(client, run) -> None:
 
 def batch(user, run, limit_unit: int | None) -> None:
     from kaohe.analytics.selectors import subtree_for
-    from kaohe.analytics.tasks import notices_write
+    from kaohe.analytics.tasks import NOTICE_PROCESSES, notices_write
 
     tree = subtree_for(user, run, limit_unit)
     target = Path(tempfile.mkdtemp(prefix="kaohe-notices-")) / "notices.zip"
@@ -207,7 +207,8 @@ def batch(user, run, limit_unit: int | None) -> None:
     count = notices_write(actor=user, tree=tree, target=target, progress=progress)
     elapsed = time.perf_counter() - started
     print(f"batch notices for {tree.unit.name}: {count:,} in {elapsed:.0f} s ({count / elapsed:,.0f} notices/s, "
-          f"in-process, one process as one worker runs it) · zip {target.stat().st_size / 1024 ** 3:.2f} GiB · "
+          f"{NOTICE_PROCESSES} drawing processes, as one worker runs it) · "
+          f"zip {target.stat().st_size / 1024 ** 3:.2f} GiB · "
           f"peak RSS {peak_rss_mib():,.0f} MiB")
     target.unlink()
 
