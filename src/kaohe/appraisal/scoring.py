@@ -6,8 +6,10 @@ wide value sheet (one row a person), the year's personnel records, and quota rai
 """
 
 import datetime as dt
+import functools
 import io
 import json
+import os
 from collections import defaultdict
 from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal
@@ -267,7 +269,27 @@ def save_snapshot(run_id: int, partitions: list[Partition]) -> None:
 
 
 def load_cohort(run_id: int, category: str) -> Cohort:
-    with default_storage.open(snapshot_path(run_id, category), "rb") as handle:
+    """A run's snapshot of a category, read-only. Kept in memory for the last few snapshots read: a person's
+    notice re-scores one group from the category's snapshot (57 ms to read for 74,000 people)."""
+    name = snapshot_path(run_id, category)
+    try:
+        stat = os.stat(default_storage.path(name))
+    except NotImplementedError:  # pragma: no cover — remote storage: read it each time
+        return _read_cohort(name)
+    return _cached_cohort(name, stat.st_mtime_ns, stat.st_size)  # a rewritten file is a new key
+
+
+@functools.lru_cache(maxsize=4)
+def _cached_cohort(name: str, _mtime_ns: int, _size: int) -> Cohort:
+    cohort = _read_cohort(name)
+    for value in vars(cohort).values():
+        if isinstance(value, np.ndarray):
+            value.flags.writeable = False  # shared by every caller of this process
+    return cohort
+
+
+def _read_cohort(name: str) -> Cohort:
+    with default_storage.open(name, "rb") as handle:
         data = np.load(io.BytesIO(handle.read()), allow_pickle=False)
         meta = json.loads(str(data["meta"]))
         n = int(data["person_ids"].shape[0])
