@@ -24,5 +24,7 @@ cat <<MSG
   Worker log: var/log/worker.log.  Stop with Ctrl-C.
 
 MSG
+# The access log leaves out the client address and user agent: citizens rate without a login, and their
+# IP is kept only as a keyed hash (ratings.limits).
 exec .venv/bin/gunicorn kaohe.config.wsgi --bind "127.0.0.1:${PORT}" --workers 2 --threads 4 \
-  --access-logfile - --error-logfile -
+  --access-logfile - --access-logformat '%(t)s "%(r)s" %(s)s %(b)s %(M)sms' --error-logfile -
