@@ -1,6 +1,7 @@
 """三权分立: each administrator reaches only their own pages; the audit admin's reads are audited."""
 
 import pytest
+from django.test import override_settings
 from django.urls import reverse
 
 from kaohe.accounts.models import RoleAssignment, User
@@ -102,3 +103,22 @@ def test_admin_pages_are_closed_outside_the_admin_network(client):
 
     assert response.status_code == 403
     assert not AuditEvent.objects.filter(action="audit.search").exists()
+
+
+@override_settings(KAOHE_TRUSTED_PROXIES=["127.0.0.1"])
+def test_behind_the_reverse_proxy_the_admin_network_judges_the_forwarded_client(client):
+    client.force_login(factories.user("aud", role=Role.AUDITOR))
+
+    outside = client.get(reverse("web:manage_audit"), REMOTE_ADDR="127.0.0.1",
+                         HTTP_X_FORWARDED_FOR="10.0.0.1, 203.0.113.9")  # the first entry is the client's own word
+    inside = client.get(reverse("web:manage_audit"), REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="127.0.0.5")
+
+    assert (outside.status_code, inside.status_code) == (403, 200)
+
+
+def test_a_forwarded_for_header_from_anyone_but_the_proxy_is_ignored(client):
+    client.force_login(factories.user("aud", role=Role.AUDITOR))
+
+    response = client.get(reverse("web:manage_audit"), REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR="127.0.0.1")
+
+    assert response.status_code == 403

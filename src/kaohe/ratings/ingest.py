@@ -31,6 +31,7 @@ from django.utils import translation  # noqa: E402
 from pydantic import BaseModel, ValidationError  # noqa: E402
 
 from kaohe.core.errors import ApplicationError  # noqa: E402
+from kaohe.core.middleware import forwarded_client  # noqa: E402
 from kaohe.ratings.intake import BatchIn, RatingSubmit, submit_many, submit_one  # noqa: E402
 
 logger = logging.getLogger(__name__)
@@ -89,6 +90,7 @@ def _tidy_connections() -> None:
 
 def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
     _tidy_connections()
+    forwarded_client(environ)
     try:
         with translation.override(settings.LANGUAGE_CODE):
             status, answer = _answer(environ)

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "kaohe.core.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "kaohe.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -83,6 +84,8 @@ AXES_VERBOSE = False
 OTP_TOTP_ISSUER = "Kaohe 考核"
 # Networks from which the administrators' pages (/manage/) may be used (CIDR list).
 KAOHE_ADMIN_NETWORKS = env.list("KAOHE_ADMIN_NETWORKS", default=["127.0.0.0/8", "::1/128"])
+# The reverse proxies (addresses or networks) whose X-Forwarded-For is believed; none by default.
+KAOHE_TRUSTED_PROXIES = env.list("KAOHE_TRUSTED_PROXIES", default=[])
 
 ROOT_URLCONF = "kaohe.config.urls"
 WSGI_APPLICATION = "kaohe.config.wsgi.application"
