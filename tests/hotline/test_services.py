@@ -23,6 +23,7 @@ from kaohe.hotline.services import (
     indicator_values,
 )
 from kaohe.indicators.services import default_content_load
+from kaohe.org.services import person_transfer
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -60,6 +61,15 @@ def test_stored_records_are_classified_attributed_and_audited(content):
                     ("C3", "neutral", None, None)]
     assert "-态度恶劣" in created[0].rule
     assert AuditEvent.objects.filter(action="hotline.records.store", object_id="b1").count() == 1
+
+
+def test_after_a_transfer_a_complaint_naming_the_person_counts_for_the_new_unit(content):
+    _store(content, _item("T1", "投诉张三态度恶劣，材料交了两个月没有回复。"))
+    person_transfer(actor=None, person=content.zhang_san, unit=content.bureau_b, on=dt.date(2026, 3, 1))
+
+    later = _store(content, _item("T2", "投诉张三态度恶劣，材料交了两个月没有回复。", day=dt.date(2026, 3, 10)))
+
+    assert (later[0].person.name, later[0].unit.name) == ("张三", "青阳县民政局")
 
 
 def test_a_person_outside_the_sources_units_is_not_attributed(content):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from kaohe.accounts.models import User
 from kaohe.accounts.roles import PEOPLE_READER_ROLES, Role
 from kaohe.accounts.scope import scope_for
+from kaohe.audit.models import AuditEvent
 from kaohe.core.bulk import fetch_all
 from kaohe.core.errors import NotFoundError
 from kaohe.hotline.models import Classification, HotlineRecord
@@ -83,11 +84,18 @@ def city_people(root: Unit) -> list[tuple[int, str, int, str]]:
     return [(int(pk), str(name), int(unit), str(staff)) for pk, name, unit, staff in rows]
 
 
+#: audited writes that change who is where (every change of people and units goes through one of them)
+DIRECTORY_WRITES = ("org.person.create", "org.person.transfer", "org.person.status", "org.unit.create",
+                    "org.department.create", "demo.city.load")
+
+
 def city_fingerprint(root: Unit) -> tuple[object, ...]:
-    """Counts and highest ids of the people and units under `root`: changes when the directory does."""
+    """Counts and highest ids of the people and units under `root`, and the last audited write of the
+    directory (a transfer changes no count): changes when the directory does."""
     people = CivilServant.objects.filter(unit__path__startswith=root.path).aggregate(n=Count("id"), top=Max("id"))
     units = Unit.objects.filter(path__startswith=root.path).aggregate(n=Count("id"), top=Max("id"))
-    return people["n"], people["top"], units["n"], units["top"]
+    last_write = AuditEvent.objects.filter(action__in=DIRECTORY_WRITES).aggregate(top=Max("seq"))["top"]
+    return people["n"], people["top"], units["n"], units["top"], last_write
 
 
 def city_root(unit: Unit) -> Unit:
