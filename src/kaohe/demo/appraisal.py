@@ -1,5 +1,6 @@
 """The demo city's appraisal year: quarterly grades with 业绩/潜力, unit leaders and unit values, the demo
-staff member's commitment and logs, a cycle scored for people and for units — so every page has data.
+staff member's commitment and logs, the outside sources (QR ratings, a 民主测评 round, 12345 records: `sources`),
+a cycle scored for people and for units — so every page has data.
 
 Deterministic for a seed. Built after `build_demo_year` filled the value sheets; quarters are graded up
 to the last one that ended before `today`.
@@ -16,6 +17,7 @@ from kaohe.accounts.models import User
 from kaohe.appraisal.models import QuarterGrade
 from kaohe.appraisal.services import cycle_open, scoring_run_create, scoring_run_execute
 from kaohe.collection.sheets import sheet_matrix
+from kaohe.demo.sources import build_demo_sources
 from kaohe.indicators.adapter import library_for_year
 from kaohe.org.models import CivilServant, Unit
 from kaohe.units.models import LeaderRole, UnitLeader
@@ -42,6 +44,7 @@ def build_demo_appraisal(*, year: int, seed: int, today: dt.date) -> None:
     _leaders(units, year)
     _unit_values(rng, units, year)
     _staff_work(rng, year, today)
+    build_demo_sources(year=year, seed=seed, today=today)  # before the runs: they score what the sources fed
     unit_run_execute(actor=None, cycle=cycle, as_of=today)
     scoring_run_execute(run=scoring_run_create(actor=None, cycle=cycle), as_of=today)
 
