@@ -3,6 +3,7 @@
 import datetime as dt
 from types import SimpleNamespace
 
+import django_ratelimit.core
 import pytest
 from django.utils import timezone
 
@@ -73,3 +74,10 @@ def static_url(target) -> str:
 
 def visit_url(target, ref: str) -> str:
     return f"/r/{visit_token(target.kind, target.pk, ref)}/"
+
+
+@pytest.fixture(autouse=True)
+def _one_counting_window(monkeypatch):
+    """django-ratelimit counts in fixed windows (a minute, a day) that start at a per-key offset; a slow
+    test run must not see its requests split across two windows."""
+    monkeypatch.setattr(django_ratelimit.core, "_get_window", lambda value, period: 1_800_000_000)
