@@ -12,7 +12,33 @@ from kaohe.org.models import Unit
 HISTOGRAM_BIN = 2  # points of composite per histogram bin: 50 bins over 0–100
 
 
-class UnitRollup(models.Model):
+class RollupFigures(models.Model):
+    """The figures a unit and a segment roll-up share: grade counts against the quota, composite
+    quantiles, the histogram and the five dimension means."""
+
+    people = models.PositiveIntegerField()
+    grade_1 = models.PositiveIntegerField()
+    grade_2 = models.PositiveIntegerField()
+    grade_3 = models.PositiveIntegerField()
+    grade_4 = models.PositiveIntegerField()
+    no_grade = models.PositiveIntegerField()
+    non_grade = models.PositiveIntegerField()
+    quota = models.PositiveIntegerField()
+    participants = models.PositiveIntegerField()
+    composite_mean = models.FloatField(null=True)
+    composite_p10 = models.FloatField(null=True)
+    composite_p25 = models.FloatField(null=True)
+    composite_p50 = models.FloatField(null=True)
+    composite_p75 = models.FloatField(null=True)
+    composite_p90 = models.FloatField(null=True)
+    histogram = models.JSONField(default=list)
+    dimensions = models.JSONField(default=list)
+
+    class Meta:
+        abstract = True
+
+
+class UnitRollup(RollupFigures):
     """One unit's figures in one scoring run: its own appraisal group (`tree` false) or the whole
     subtree under it (`tree` true). Counts are exact; the composite's percentiles are exact too
     (computed over the rows, not from the histogram).
@@ -31,25 +57,8 @@ class UnitRollup(models.Model):
     depth = models.PositiveSmallIntegerField()
     level = models.CharField(max_length=16)
     category = models.CharField(max_length=32, blank=True)
-    people = models.PositiveIntegerField()
-    grade_1 = models.PositiveIntegerField()
-    grade_2 = models.PositiveIntegerField()
-    grade_3 = models.PositiveIntegerField()
-    grade_4 = models.PositiveIntegerField()
-    no_grade = models.PositiveIntegerField()
-    non_grade = models.PositiveIntegerField()
-    quota = models.PositiveIntegerField()
-    participants = models.PositiveIntegerField()
-    composite_mean = models.FloatField(null=True)
-    composite_p10 = models.FloatField(null=True)
-    composite_p25 = models.FloatField(null=True)
-    composite_p50 = models.FloatField(null=True)
-    composite_p75 = models.FloatField(null=True)
-    composite_p90 = models.FloatField(null=True)
     satisfaction = models.FloatField(null=True)
     complaints = models.FloatField(null=True)
-    histogram = models.JSONField(default=list)
-    dimensions = models.JSONField(default=list)
     gates = models.JSONField(default=list)
     consequences = models.JSONField(default=dict)
     history = models.JSONField(default=dict)
@@ -63,29 +72,12 @@ class UnitRollup(models.Model):
         return f"{self.run_id}:{self.unit_id}{'/*' if self.tree else ''}"
 
 
-class SegmentRollup(models.Model):
+class SegmentRollup(RollupFigures):
     """The whole run's figures per scheme category × unit level (exact, like `UnitRollup`)."""
 
     run = models.ForeignKey(ScoringRun, on_delete=models.CASCADE, related_name="+")
     category = models.CharField(max_length=32)
     level = models.CharField(max_length=16)
-    people = models.PositiveIntegerField()
-    grade_1 = models.PositiveIntegerField()
-    grade_2 = models.PositiveIntegerField()
-    grade_3 = models.PositiveIntegerField()
-    grade_4 = models.PositiveIntegerField()
-    no_grade = models.PositiveIntegerField()
-    non_grade = models.PositiveIntegerField()
-    quota = models.PositiveIntegerField()
-    participants = models.PositiveIntegerField()
-    composite_mean = models.FloatField(null=True)
-    composite_p10 = models.FloatField(null=True)
-    composite_p25 = models.FloatField(null=True)
-    composite_p50 = models.FloatField(null=True)
-    composite_p75 = models.FloatField(null=True)
-    composite_p90 = models.FloatField(null=True)
-    histogram = models.JSONField(default=list)
-    dimensions = models.JSONField(default=list)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["run", "category", "level"], name="segment_rollup_unique")]
