@@ -78,6 +78,21 @@ def test_history_counts_the_grades_of_the_five_previous_years(rolled):
     assert all(sum(counts) == city.people for counts in city.history.values())
 
 
+def test_the_rollups_a_run_writes_equal_those_read_back_from_its_results_and_snapshots(scored):
+    def rows():
+        units = [repr({k: v for k, v in r.items() if k != "id"})
+                 for r in UnitRollup.objects.filter(run=scored.run).values()]
+        segments = [repr(r) for r in SegmentRollup.objects.filter(run=scored.run).values_list(
+            "category", "level", "people", "grade_1", "quota", "composite_mean", "histogram")]
+        return sorted(units), sorted(segments)
+
+    written_by_the_run = rows()
+    rollups_refresh(scored.run)
+
+    assert written_by_the_run[0]
+    assert rows() == written_by_the_run
+
+
 def test_a_second_refresh_replaces_the_rollups_instead_of_adding_to_them(rolled):
     before = UnitRollup.objects.filter(run=rolled.run).count()
 

@@ -3,9 +3,12 @@ category × unit level.
 
 `rollups_refresh(run)` is set-based: one fetch of the run's result rows, one of the units, the run's
 own input snapshots (files, no SQL), numpy group-bys, then one delete and one bulk insert per table.
+A scoring run skips the fetch: it hands `rollups_compute` the columns it has just written and its
+engine inputs, computes while its result rows are copied in, then calls `rollups_save`.
 The number of SQL statements does not depend on the number of people.
 """
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +22,7 @@ from kaohe.appraisal.results import CONSEQUENCES
 from kaohe.appraisal.scoring import load_cohort
 from kaohe.core.bulk import bulk_insert, fetch_all
 from kaohe.engine.codes import DIMENSIONS, Gate
+from kaohe.engine.cohort import Cohort
 from kaohe.org.models import Unit
 
 BINS = 100 // HISTOGRAM_BIN
@@ -60,17 +64,21 @@ def _units(root_path: str) -> Units:
     return Units(ids, [r[1] for r in rows], [r[2] for r in rows], np.array([r[3] for r in rows]), ancestors)
 
 
-def _results(run: ScoringRun) -> dict[str, np.ndarray]:
-    rows = fetch_all(RunResult.objects.filter(run=run).order_by().values_list(*RESULT_COLUMNS))
-    columns = list(zip(*rows, strict=True)) if rows else [() for _ in RESULT_COLUMNS]
+def _results(run: ScoringRun, written: Sequence[Mapping[str, Any]] | None) -> dict[str, np.ndarray]:
+    """The run's result columns: as the run just wrote them (`written`, one mapping a category), or read back."""
+    if written is not None:
+        n = [int(part["person_id"].shape[0]) for part in written]
+        columns = [[np.broadcast_to(np.asarray(part[name]), (k,)) for part, k in zip(written, n, strict=True)]
+                   for name in RESULT_COLUMNS]
+    else:
+        rows = fetch_all(RunResult.objects.filter(run=run).order_by().values_list(*RESULT_COLUMNS))
+        columns = [[np.array(values)] for values in zip(*rows, strict=True)] if rows else [[] for _ in RESULT_COLUMNS]
+    columns = [parts or [np.zeros(0)] for parts in columns]
     data: dict[str, np.ndarray] = {}
-    for name, values in zip(RESULT_COLUMNS, columns, strict=True):
-        if name == "category":
-            data[name] = np.array(values, dtype=object)
-        elif name == "composite" or name.startswith("dim_"):
-            data[name] = np.array(values, dtype=np.float64).reshape(-1)
-        else:
-            data[name] = np.array(values, dtype=np.int64).reshape(-1)
+    for name, parts in zip(RESULT_COLUMNS, columns, strict=True):
+        dtype = object if name == "category" else np.float64 if name == "composite" or name.startswith("dim_") \
+            else np.int64
+        data[name] = np.concatenate([p.astype(dtype) for p in parts])
     return data
 
 
@@ -109,12 +117,11 @@ class Inputs:
     values: dict[str, np.ndarray]
 
 
-def _inputs(run: ScoringRun, categories: list[str]) -> Inputs:
-    """History, satisfaction, hotline complaints and raw indicator values from the run's own snapshots."""
+def _inputs(run: ScoringRun, cohorts: Mapping[str, Cohort]) -> Inputs:
+    """History, satisfaction, hotline complaints and raw indicator values from the run's engine inputs."""
     parts = []
     codes: list[str] = []
-    for category in categories:
-        cohort = load_cohort(run.pk, category)
+    for category, cohort in sorted(cohorts.items()):
         meta = run.cycle.schemes[category]["indicators"]
         parts.append((cohort, meta))
         codes += [m["code"] for m in meta if m["code"] not in codes]
@@ -207,16 +214,44 @@ def _segments(run: ScoringRun, data: dict[str, np.ndarray], levels: np.ndarray) 
     return rows
 
 
+Written = Sequence[tuple[Mapping[str, Any], Cohort]]
+
+
+@dataclass(frozen=True)
+class Rollups:
+    """A run's roll-up rows, computed and not yet saved."""
+
+    run: ScoringRun
+    units: list[list[Any]]
+    segments: list[list[Any]]
+
+
 def rollups_refresh(run: ScoringRun) -> int:
-    """Recompute the run's roll-ups (replacing earlier ones); returns the number of unit roll-ups."""
+    """Recompute the run's roll-ups from its saved results and snapshots (replacing earlier ones);
+    returns the number of unit roll-ups."""
+    run, units = rollups_prepare(run)
+    return rollups_save(rollups_compute(run, units, None))
+
+
+def rollups_prepare(run: ScoringRun) -> tuple[ScoringRun, Units]:
+    """The reads a computation needs besides the results: the run with its cycle, and the cycle's units."""
     run = ScoringRun.objects.select_related("cycle__root").get(pk=run.pk)
-    units = _units(run.cycle.root.path)
-    data = _results(run)
+    return run, _units(run.cycle.root.path)
+
+
+def rollups_compute(run: ScoringRun, units: Units, written: Written | None) -> Rollups:
+    """The roll-up rows. `written` is what a run has just written, per category: its result columns
+    and engine inputs; given, the computation runs no SQL (a run computes while its results are
+    copied in). `None` reads the results and the snapshots back."""
+    data = _results(run, None if written is None else [columns for columns, _ in written])
     own = units.index_of(data["group_id"])
     data["first_pool"] = grouping.first_of_pairs(data["group_id"], data["pool"]).astype(np.int64)
     n = units.ids.shape[0]
     categories = dict(zip(own.tolist(), data["category"].tolist(), strict=True))
-    inputs = _inputs(run, sorted(set(data["category"].tolist()) & set(run.cycle.schemes)))
+    categories_in_use = sorted(set(data["category"].tolist()) & set(run.cycle.schemes))
+    cohorts = {category: load_cohort(run.pk, category) for category in categories_in_use} if written is None \
+        else {str(columns["category"]): cohort for columns, cohort in written}
+    inputs = _inputs(run, {category: cohorts[category] for category in categories_in_use})
     input_own = units.index_of(inputs.group_ids)
     year = run.cycle.year
     rows = _unit_rows(run, units, False, _result_stats(data, np.arange(own.shape[0]), own, n),
@@ -226,12 +261,17 @@ def rollups_refresh(run: ScoringRun) -> int:
     rows += _unit_rows(run, units, True, _result_stats(data, result_rows, tree_keys, n),
                        _input_stats(inputs, input_rows, input_keys, n, year), categories)
     segments = _segments(run, data, np.array(units.levels, dtype=object)[own] if n else np.zeros(0, dtype=object))
+    return Rollups(run, rows, segments)
+
+
+def rollups_save(rollups: Rollups) -> int:
+    """Replace the run's roll-ups with `rollups`; returns the number of unit roll-ups."""
     json_unit = tuple(UNIT_FIELDS.index(f) for f in ("histogram", "dimensions", "gates", "consequences", "history",
                                                      "indicators"))
     json_segment = (SEGMENT_FIELDS.index("histogram"), SEGMENT_FIELDS.index("dimensions"))
     with transaction.atomic():
-        UnitRollup.objects.filter(run=run).delete()
-        SegmentRollup.objects.filter(run=run).delete()
-        count = bulk_insert(UnitRollup, UNIT_FIELDS, rows, json_columns=json_unit)
-        bulk_insert(SegmentRollup, SEGMENT_FIELDS, segments, json_columns=json_segment)
+        UnitRollup.objects.filter(run=rollups.run).delete()
+        SegmentRollup.objects.filter(run=rollups.run).delete()
+        count = bulk_insert(UnitRollup, UNIT_FIELDS, rollups.units, json_columns=json_unit)
+        bulk_insert(SegmentRollup, SEGMENT_FIELDS, rollups.segments, json_columns=json_segment)
     return count

@@ -18,6 +18,8 @@ from typing import Any
 import numpy as np
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db.models import FloatField, Value
+from django.db.models.functions import Cast, Coalesce
 
 from kaohe.appeals.models import Waiver, WaiverStatus
 from kaohe.appraisal.models import Cycle, QuotaRaise
@@ -29,7 +31,7 @@ from kaohe.engine.cohort import Cohort, Waivers
 from kaohe.indicators.adapter import indicator_spec_from_snapshot, scheme_settings
 from kaohe.indicators.choices import category_subject
 from kaohe.org.choices import Level
-from kaohe.org.models import Accountability, CivilServant, Investigation, Leave, ProtectedState, Sanction
+from kaohe.org.models import Accountability, CivilServant, Investigation, Leave, ProtectedState, Sanction, Unit
 
 UPPER_POOL_LEVELS = ("inspector_1", "inspector_2", "researcher_1", "researcher_2", "researcher_3", "researcher_4")
 HEAVY_SANCTIONS = ("demerit", "major_demerit", "demotion", "removal")
@@ -58,29 +60,36 @@ class People:
     difficulty: np.ndarray
     probation_end: np.ndarray  # days since 1970-01-01, or a very small number without probation
 
-    def subset(self, mask: np.ndarray) -> "People":
+    def subset(self, mask: np.ndarray) -> "People":  # a boolean mask or an index array
         return People(*(getattr(self, f.name)[mask] for f in fields(self)))
 
 
-NO_PROBATION = np.iinfo(np.int64).min
+NO_PROBATION = np.iinfo(np.int64).min  # NaT as days
 
 
 def cycle_people(cycle: Cycle) -> People:
-    query = CivilServant.objects.filter(unit__path__startswith=cycle.root.path, status="active").order_by("id")
-    rows = fetch_all(query.values_list("id", "unit_id", "unit__level", "unit__category", "post_level",
-                                       "position__difficulty", "probation_end"))
-    ids, units, levels, categories, posts, difficulty, probation = (list(c) for c in zip(*rows, strict=True)) if rows \
-        else ([], [], [], [], [], [], [])
-    epoch = dt.date(1970, 1, 1)
-    return People(
-        ids=np.array(ids, dtype=np.int64), unit_ids=np.array(units, dtype=np.int64),
-        categories=np.array([scheme_category(lv, cat) for lv, cat in zip(levels, categories, strict=True)],
-                            dtype=object),
-        upper_pool=np.isin(np.array(posts, dtype=object), UPPER_POOL_LEVELS),
-        difficulty=np.array([float(d or 1) for d in difficulty], dtype=np.float64),
-        probation_end=np.array([(_as_date(p) - epoch).days if p else NO_PROBATION for p in probation],
-                               dtype=np.int64),
+    """One query for the people (numbers only, the difficulty cast to float by the database) and one for
+    the units' scheme categories; sorted by id here, not by the database."""
+    units = Unit.objects.filter(path__startswith=cycle.root.path)
+    category_of = {uid: scheme_category(level, category)
+                   for uid, level, category in units.values_list("id", "level", "category")}
+    query = CivilServant.objects.filter(unit__in=units, status="active").order_by().annotate(
+        coefficient=Cast(Coalesce("position__difficulty", Value(1), output_field=FloatField()), FloatField()))
+    rows = fetch_all(query.values_list("id", "unit_id", "post_level", "coefficient", "probation_end"))
+    ids, unit_ids, posts, difficulty, probation = (zip(*rows, strict=True) if rows else ((),) * 5)
+    on_probation = [i for i, day in enumerate(probation) if day]
+    probation_end = np.full(len(rows), NO_PROBATION, dtype=np.int64)
+    probation_end[on_probation] = np.array([_as_date(probation[i]) for i in on_probation],
+                                           dtype="datetime64[D]").astype(np.int64)
+    unit_ids_array = np.array(unit_ids, dtype=np.int64)
+    present, position = np.unique(unit_ids_array, return_inverse=True)
+    people = People(
+        ids=np.array(ids, dtype=np.int64), unit_ids=unit_ids_array,
+        categories=np.array([category_of[u] for u in present.tolist()], dtype=object)[position],
+        upper_pool=np.array([post in UPPER_POOL_LEVELS for post in posts], dtype=bool),
+        difficulty=np.array(difficulty, dtype=np.float64), probation_end=probation_end,
     )
+    return people.subset(np.argsort(people.ids, kind="stable"))
 
 
 def _as_date(value: dt.date | str) -> dt.date:

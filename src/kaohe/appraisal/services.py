@@ -2,6 +2,7 @@
 
 import datetime as dt
 import hashlib
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 from kaohe.accounts.models import User
 from kaohe.accounts.roles import Role
 from kaohe.accounts.scope import scope_for
-from kaohe.analytics.rollups import rollups_refresh
+from kaohe.analytics.rollups import rollups_compute, rollups_prepare, rollups_save
 from kaohe.appraisal.models import Cycle, QuotaRaise, RunResult, RunStatus, ScoringRun
 from kaohe.appraisal.results import result_columns
 from kaohe.appraisal.scoring import build_partitions, save_snapshot
@@ -106,18 +107,27 @@ def scoring_run_execute(*, run: ScoringRun, as_of: dt.date, progress: Any = None
         if progress:
             progress(done, len(partitions) + 1)
     floor = _floor(run)
-    save_snapshot(run.pk, partitions)
-    with transaction.atomic():
-        count = sum(copy_columns(RunResult, result_columns(run.pk, part.category, part.cohort, result, floor))
-                    for part, result in outcomes)
+    written = [(result_columns(run.pk, part.category, part.cohort, result, floor), part.cohort)
+               for part, result in outcomes]
+    run_with_cycle, units = rollups_prepare(run)
+    with transaction.atomic(), ThreadPoolExecutor(max_workers=1) as thread:
+        # snapshot, digest and roll-ups (files and numpy, no SQL) are made while the database takes the rows
+        aside = thread.submit(_snapshot_digest_rollups, run_with_cycle, partitions, units, written)
+        count = sum(copy_columns(RunResult, columns) for columns, _ in written)
+        digest, rollups = aside.result()
         ScoringRun.objects.filter(cycle=cycle, is_current=True).update(is_current=False)
         run.status, run.is_current, run.people = RunStatus.SUCCEEDED, True, count
-        run.input_digest, run.finished_at = _digest(partitions), timezone.now()
+        run.input_digest, run.finished_at = digest, timezone.now()
         run.save(update_fields=["status", "is_current", "people", "input_digest", "finished_at"])
         audit_append(actor=None, action="appraisal.run.finish", object_type="cycle", object_id=cycle.pk,
                      detail={"version": run.version, "people": count, "digest": run.input_digest})
-        rollups_refresh(run)  # the analysis roll-ups turn current with the run
+        rollups_save(rollups)  # the analysis roll-ups turn current with the run
     return run
+
+
+def _snapshot_digest_rollups(run: ScoringRun, partitions: list[Any], units: Any, written: Any) -> tuple[str, Any]:
+    save_snapshot(run.pk, partitions)
+    return _digest(partitions), rollups_compute(run, units, written)
 
 
 def scoring_run_fail(*, run: ScoringRun, message: str) -> None:

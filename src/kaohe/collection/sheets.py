@@ -63,14 +63,17 @@ class SheetMatrix:
 
     def rows_for(self, person_ids: np.ndarray) -> "SheetMatrix":
         """Rows in the order of `person_ids`; people without a sheet get a row of NaN."""
-        where = {pid: i for i, pid in enumerate(self.person_ids.tolist())}
-        index = np.array([where.get(pid, -1) for pid in person_ids.tolist()], dtype=np.int64)
-        padded = np.vstack([self.matrix, np.full((1, self.matrix.shape[1]), np.nan)])
-        return SheetMatrix(person_ids, padded[index], self.slots)
+        order = np.argsort(self.person_ids, kind="stable")
+        known = self.person_ids[order]
+        at = np.minimum(np.searchsorted(known, person_ids), max(known.shape[0] - 1, 0))
+        found = known[at] == person_ids if known.shape[0] else np.zeros(person_ids.shape[0], dtype=bool)
+        rows = self.matrix[order[at]] if known.shape[0] else np.empty((person_ids.shape[0], self.matrix.shape[1]))
+        rows[~found] = np.nan
+        return SheetMatrix(person_ids, rows, self.slots)
 
 
 def _unpack(blobs: list[bytes], width: int) -> np.ndarray:
-    if blobs and all(len(b) == width * 8 for b in blobs):
+    if blobs and sum(map(len, blobs)) == len(blobs) * width * 8 and max(map(len, blobs)) == width * 8:
         return np.frombuffer(b"".join(blobs), dtype="<f8").reshape(len(blobs), width).copy()
     matrix = np.full((len(blobs), width), np.nan)
     for i, blob in enumerate(blobs):
@@ -88,7 +91,7 @@ def sheet_matrix(year: int, *, root_path: str = "/", person_ids: Iterable[int] |
     pairs = fetch_all(rows.order_by("person_id").values_list("person_id", "data"))
     width = max(slots.values()) + 1
     ids = np.array([p for p, _ in pairs], dtype=np.int64)
-    return SheetMatrix(ids, _unpack([bytes(d) for _, d in pairs], width), slots)
+    return SheetMatrix(ids, _unpack([d for _, d in pairs], width), slots)
 
 
 #: people per read and write: the queries bind one parameter per person (SQLite allows 32,766).
