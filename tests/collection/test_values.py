@@ -1,13 +1,15 @@
 """Recording values: provenance rows, value sheets, and refusal of bad values with nothing written."""
 
 import numpy as np
+import polars as pl
 import pytest
 
 from kaohe.audit.models import AuditEvent
-from kaohe.collection.models import IndicatorValue
+from kaohe.collection.models import IndicatorValue, ValueSheet
 from kaohe.collection.services import ValueIn, values_record
 from kaohe.collection.sheets import sheet_matrix
 from kaohe.core.errors import ApplicationError
+from kaohe.feeds.values import values_record_frame
 from kaohe.indicators.services import default_content_load
 
 pytestmark = pytest.mark.django_db
@@ -66,3 +68,27 @@ def test_a_bad_value_refuses_the_whole_batch(content, _case, item, message):
 
     assert IndicatorValue.objects.count() == 0
     assert sheet_matrix(2026, person_ids=[content.zhang_san.pk]).person_ids.tolist() == []
+
+
+def test_a_value_for_a_person_who_does_not_exist_refuses_the_batch_by_name(content):
+    """The provenance table has no database key on the person (ADR 0012): the service checks instead."""
+    good = ValueIn(content.zhang_san.pk, "JI02", 2026, value=90.0)
+    nobody = ValueIn(content.zhang_san.pk + 10_000, "JI02", 2026, value=90.0)
+
+    with pytest.raises(ApplicationError, match=f"No civil servant has the id {nobody.person_id}"):
+        values_record(actor=None, source="feed", batch="ghost", values=[good, nobody])
+
+    assert IndicatorValue.objects.count() == 0
+    assert sheet_matrix(2026, person_ids=[content.zhang_san.pk]).person_ids.tolist() == []
+
+
+def test_the_frame_writer_refuses_a_person_who_does_not_exist_too(content):
+    frame = pl.DataFrame({"person_id": [content.zhang_san.pk, 987_654], "code": ["JI02", "JI02"],
+                          "year": [2026, 2026], "quarter": [0, 0], "value": [90.0, 91.0], "level": ["", ""],
+                          "sample_size": [None, None]})
+
+    with pytest.raises(ApplicationError, match="No civil servant has the id 987654"):
+        values_record_frame(actor=None, frame=frame, source="import", batch="ghost")
+
+    assert IndicatorValue.objects.count() == 0
+    assert ValueSheet.objects.count() == 0

@@ -73,6 +73,19 @@ def fetch_all(queryset: QuerySet[Any, Any]) -> list[tuple[Any, ...]]:
 
 
 
+#: ids per `IN (…)` query: SQLite binds at most 32,766 parameters.
+ID_CHUNK = 30_000
+
+
+def existing_ids(model: type[Model], ids: np.ndarray) -> np.ndarray:
+    """The ids among `ids` that are primary keys of `model`'s table, sorted: one query per 30,000 ids."""
+    wanted = np.unique(np.asarray(ids, dtype=np.int64)).tolist()
+    found: list[int] = []
+    for start in range(0, len(wanted), ID_CHUNK):
+        found += model._default_manager.filter(pk__in=wanted[start:start + ID_CHUNK]).values_list("pk", flat=True)
+    return np.array(sorted(found), dtype=np.int64)
+
+
 def copy_columns(model: type[Model], columns: Mapping[str, Any]) -> int:
     """Insert whole columns in one statement: numpy arrays, or one value for every row.
 

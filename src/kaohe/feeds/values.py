@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from kaohe.accounts.models import User
 from kaohe.audit.services import audit_append
 from kaohe.collection.models import IndicatorValue
+from kaohe.collection.services import values_people_check
 from kaohe.core.bulk import copy_columns
 from kaohe.core.errors import ApplicationError
 from kaohe.core.pgcopy import frame_copy
@@ -164,6 +165,7 @@ def values_record_frame(*, actor: User | None, frame: pl.DataFrame, source: str,
     if progress:
         progress("prepared")
     with transaction.atomic():
+        values_people_check(frame["person_id"].to_numpy())
         count = _provenance(frame, source, batch, timezone.now())
         for year, rows in updates.items():
             sheets_set(year, rows)
