@@ -73,17 +73,28 @@ def fetch_all(queryset: QuerySet[Any, Any]) -> list[tuple[Any, ...]]:
 
 
 
-#: ids per `IN (…)` query: SQLite binds at most 32,766 parameters.
+#: ids per `IN (…)` query off PostgreSQL: SQLite binds at most 32,766 parameters.
 ID_CHUNK = 30_000
 
 
-def existing_ids(model: type[Model], ids: np.ndarray) -> np.ndarray:
-    """The ids among `ids` that are primary keys of `model`'s table, sorted: one query per 30,000 ids."""
-    wanted = np.unique(np.asarray(ids, dtype=np.int64)).tolist()
+def missing_ids(model: type[Model], ids: np.ndarray) -> np.ndarray:
+    """The ids among `ids` that are not primary keys of `model`'s table, sorted. PostgreSQL: one anti-join
+    with the ids sent as one binary array (0.15 s for 110,000); elsewhere one `IN` query per 30,000 ids."""
+    wanted = np.unique(np.asarray(ids, dtype=np.int64))
+    table, key = (connection.ops.quote_name(name) for name in (model._meta.db_table, model._meta.pk.column))
+    if connection.vendor == "postgresql":
+        import psycopg
+
+        sql = (f"SELECT w.id FROM unnest(%s::int8[]) AS w(id) "  # noqa: S608  # nosec B608
+               f"WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE t.{key} = w.id) ORDER BY 1")
+        with connection.cursor() as cursor, psycopg.Cursor(connection.connection) as raw:
+            _run_recorded(cursor, sql, None, lambda: raw.execute(sql, [wanted.tolist()], binary=True))
+            return np.array([row[0] for row in raw.fetchall()], dtype=np.int64)
     found: list[int] = []
-    for start in range(0, len(wanted), ID_CHUNK):
-        found += model._default_manager.filter(pk__in=wanted[start:start + ID_CHUNK]).values_list("pk", flat=True)
-    return np.array(sorted(found), dtype=np.int64)
+    for start in range(0, wanted.shape[0], ID_CHUNK):
+        part = wanted[start:start + ID_CHUNK].tolist()
+        found += model._default_manager.filter(pk__in=part).values_list("pk", flat=True)
+    return np.setdiff1d(wanted, np.array(found, dtype=np.int64))
 
 
 def copy_columns(model: type[Model], columns: Mapping[str, Any]) -> int:
