@@ -4,12 +4,14 @@ import time
 
 import pytest
 from django.core import signing
+from django.test import override_settings
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kaohe.ratings.models import Rating
 from kaohe.ratings.tokens import (
     STATIC_SALT,
+    VISIT_SALT,
     Claim,
     TokenExpiredError,
     TokenInvalidError,
@@ -44,6 +46,25 @@ def test_changing_any_character_of_a_token_makes_it_invalid(position, replacemen
 
     with pytest.raises(TokenInvalidError):
         read_token(altered)
+
+
+def test_codes_signed_by_djangos_own_signer_are_read_and_ours_are_identical_to_its():
+    """The signer derives its HMAC key once; the tokens stay Django's, so printed codes keep working."""
+    stock = signing.TimestampSigner(salt=VISIT_SALT)
+    printed = stock.sign_object({"t": "w", "i": 7, "r": "2026-0001"})
+
+    assert read_token(printed) == Claim(kind="window", target_id=7, service_ref="2026-0001")
+    assert stock.unsign_object(visit_token("window", 7, "2026-0001")) == {"t": "w", "i": 7, "r": "2026-0001"}
+
+
+def test_a_code_signed_with_a_retired_key_still_reads_while_the_key_is_a_fallback():
+    old = signing.TimestampSigner(salt=STATIC_SALT, key="the-retired-secret-key-0123456789-abcdefghij")
+    printed = old.sign_object({"t": "p", "i": 42})
+
+    with override_settings(SECRET_KEY_FALLBACKS=["the-retired-secret-key-0123456789-abcdefghij"]):
+        assert read_token(printed) == Claim(kind="person", target_id=42, service_ref="")
+    with pytest.raises(TokenInvalidError):
+        read_token(printed)
 
 
 def test_a_token_signed_with_another_key_is_invalid():

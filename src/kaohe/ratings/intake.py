@@ -94,7 +94,9 @@ def submit_many(request: HttpRequest, body: BatchIn) -> BatchOut:
     records = [BatchRecord(token=r.token, level=r.level, comment=r.comment.strip(), channel=r.channel)
                for r in body.ratings]
     outcomes = services.ratings_submit_batch(records=records, ip_hash=origin.ip_hash)
-    results = [BatchResult(index=i, status="accepted" if o.accepted else "rejected", id=o.rating_id,
-                           reason=o.reason, follow_up_due=o.follow_up_due) for i, o in enumerate(outcomes)]
+    # built from our own outcomes, so not validated again (500 validations cost a tenth of a batch)
+    results = [BatchResult.model_construct(index=i, status="accepted" if o.accepted else "rejected", id=o.rating_id,
+                                           reason=o.reason, follow_up_due=o.follow_up_due)
+               for i, o in enumerate(outcomes)]
     accepted = sum(1 for o in outcomes if o.accepted)
-    return BatchOut(accepted=accepted, rejected=len(outcomes) - accepted, results=results)
+    return BatchOut.model_construct(accepted=accepted, rejected=len(outcomes) - accepted, results=results)

@@ -30,7 +30,7 @@ from kaohe.ratings.committer import CommitterUnavailableError, committer
 from kaohe.ratings.models import FollowUp, FollowUpStep, Rating, RatingTarget, ServiceWindow
 from kaohe.ratings.satisfaction import Satisfaction, satisfaction_of
 from kaohe.ratings.store import Outcome, RatingIn, Reason, invalid_reason, store_ratings
-from kaohe.ratings.tokens import TokenExpiredError, TokenInvalidError, read_token, visit_token
+from kaohe.ratings.tokens import TokenExpiredError, TokenInvalidError, read_token, visit_max_age, visit_token
 
 SUBMIT_ACTION = "ratings.rating.submit"
 BATCH_ACTION = "ratings.batch.submit"
@@ -118,9 +118,10 @@ def ratings_submit_batch(*, records: Sequence[BatchRecord], ip_hash: str = "",
         raise ApplicationError(_("A batch has at most %(n)s ratings.") % {"n": MAX_BATCH}, field="ratings")
     outcomes: list[Outcome | None] = []
     items: list[RatingIn] = []
+    visit_age = visit_max_age()
     for record in records:
         try:
-            claim = read_token(record.token)
+            claim = read_token(record.token, visit_age=visit_age)
         except TokenExpiredError:
             outcomes.append(Outcome(False, Reason.EXPIRED_TOKEN))
             continue

@@ -12,11 +12,14 @@ A changed character gives `TokenInvalidError` (400); an old token `TokenExpiredE
 """
 
 import datetime as dt
+import hashlib
+import hmac
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core import signing
+from django.utils.encoding import force_bytes
 from django.utils.translation import gettext as _
 
 from kaohe.core.errors import ApplicationError
@@ -55,12 +58,31 @@ class Claim:
         return bool(self.service_ref)
 
 
+class _Signer(signing.TimestampSigner):
+    """Django's TimestampSigner, same tokens, with each key's HMAC derived once instead of once per token
+    (`signing.base64_hmac` hashes salt and key again for every signature: a tenth of a batch's CPU)."""
+
+    def __init__(self, *, salt: str) -> None:
+        super().__init__(salt=salt)
+        self._macs: dict[str, hmac.HMAC] = {}
+
+    def signature(self, value: str | bytes, key: str | bytes | None = None) -> str:
+        key = key or self.key
+        mac = self._macs.get(str(key))
+        if mac is None:  # as django.utils.crypto.salted_hmac: HMAC keyed with sha256(salt + "signer" + key)
+            derived = hashlib.sha256(force_bytes(self.salt + "signer") + force_bytes(key)).digest()
+            mac = self._macs[str(key)] = hmac.new(derived, digestmod=hashlib.sha256)
+        digest = mac.copy()
+        digest.update(force_bytes(value))
+        return signing.b64_encode(digest.digest()).decode()
+
+
 def _signer(salt: str) -> signing.TimestampSigner:
     """One signer per salt and key set (made once: building it costs as much as checking a token)."""
     keys = (settings.SECRET_KEY, tuple(getattr(settings, "SECRET_KEY_FALLBACKS", ())))
     signer = _SIGNERS.get((salt, keys))
     if signer is None:
-        signer = _SIGNERS[(salt, keys)] = signing.TimestampSigner(salt=salt)
+        signer = _SIGNERS[(salt, keys)] = _Signer(salt=salt)
     return signer
 
 
@@ -89,10 +111,11 @@ def clean_reference(value: str) -> str:
     return reference
 
 
-def read_token(token: str) -> Claim:
-    """The claim of a visit or static token; raises TokenInvalidError or TokenExpiredError."""
+def read_token(token: str, *, visit_age: dt.timedelta | None = None) -> Claim:
+    """The claim of a visit or static token; raises TokenInvalidError or TokenExpiredError.
+    `visit_age` is `visit_max_age()`, read once by a caller checking many tokens."""
     try:
-        return _claim(_signer(VISIT_SALT).unsign_object(token, max_age=visit_max_age()), visit=True)
+        return _claim(_signer(VISIT_SALT).unsign_object(token, max_age=visit_age or visit_max_age()), visit=True)
     except signing.SignatureExpired as exc:
         raise TokenExpiredError(_("This rating code is for a visit that is too long ago to be rated.")) from exc
     except signing.BadSignature:
