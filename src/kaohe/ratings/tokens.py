@@ -70,7 +70,7 @@ class _Signer(signing.TimestampSigner):
         key = key or self.key
         mac = self._macs.get(str(key))
         if mac is None:  # as django.utils.crypto.salted_hmac: HMAC keyed with sha256(salt + "signer" + key)
-            derived = hashlib.sha256(force_bytes(self.salt + "signer") + force_bytes(key)).digest()
+            derived = hashlib.sha256(force_bytes(self.salt) + b"signer" + force_bytes(key)).digest()
             mac = self._macs[str(key)] = hmac.new(derived, digestmod=hashlib.sha256)
         digest = mac.copy()
         digest.update(force_bytes(value))
