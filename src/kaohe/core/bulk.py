@@ -3,6 +3,7 @@
 The number of statements does not grow with the number of rows (the scoring benchmark counts them).
 """
 
+import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
@@ -100,17 +101,14 @@ def missing_ids(model: type[Model], ids: np.ndarray) -> np.ndarray:
 def copy_columns(model: type[Model], columns: Mapping[str, Any]) -> int:
     """Insert whole columns in one statement: numpy arrays, or one value for every row.
 
-    PostgreSQL with only numeric arrays and constant text: one binary COPY built with numpy (NaN in
-    a float column is NULL). Otherwise (text arrays, dates, other databases) one row-wise COPY or
-    executemany. NaN becomes NULL everywhere. Returns the number of rows.
+    PostgreSQL with numeric and text arrays and constant numbers, text, dates, times and booleans: one
+    binary COPY built with numpy (NaN in a float column is NULL). Otherwise (date arrays, other
+    databases) one row-wise COPY or executemany. NaN becomes NULL everywhere. Returns the number of rows.
     """
     fields = {f.column: f for f in model._meta.concrete_fields}
     kinds = {c: KINDS.get(fields[c].get_internal_type(), "other") for c in columns}
     n = int(next(v.shape[0] for v in columns.values() if isinstance(v, np.ndarray)))
-    binary = connection.vendor == "postgresql" and all(
-        (isinstance(v, np.ndarray) and v.dtype.kind in "iufb" and kinds[c] in WIRE_KINDS)
-        or (isinstance(v, str) and kinds[c] == "text") or (isinstance(v, int | float) and kinds[c] in WIRE_KINDS)
-        for c, v in columns.items())
+    binary = connection.vendor == "postgresql" and all(_binary_ready(kinds[c], v) for c, v in columns.items())
     if binary:
         frame = pl.DataFrame({c: v.astype(np.int64) if v.dtype.kind == "b" else v
                               for c, v in columns.items() if isinstance(v, np.ndarray)})
@@ -124,6 +122,20 @@ def copy_columns(model: type[Model], columns: Mapping[str, Any]) -> int:
 
 
 WIRE_KINDS = ("i8", "i4", "i2", "f8")
+
+
+def _binary_ready(kind: str, value: Any) -> bool:
+    """Whether `pgcopy` can write this column: numbers, text (arrays of str or one str), and constant
+    dates, times and booleans."""
+    if isinstance(value, np.ndarray):
+        return (value.dtype.kind in "iufb" and kind in WIRE_KINDS) or (value.dtype.kind in "OU" and kind == "text")
+    if isinstance(value, dt.datetime):
+        return kind == "timestamptz" and value.tzinfo is not None
+    if isinstance(value, dt.date):
+        return kind == "date"
+    if isinstance(value, bool):
+        return kind == "bool"
+    return (isinstance(value, str) and kind == "text") or (isinstance(value, int | float) and kind in WIRE_KINDS)
 
 
 def _python_column(value: Any, n: int, *, integer: bool) -> list[Any]:

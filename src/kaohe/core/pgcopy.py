@@ -23,7 +23,7 @@ KINDS = {
     "BigAutoField": "i8", "BigIntegerField": "i8", "ForeignKey": "i8", "IntegerField": "i4",
     "PositiveIntegerField": "i4", "SmallIntegerField": "i2", "PositiveSmallIntegerField": "i2",
     "FloatField": "f8", "CharField": "text", "TextField": "text", "DateTimeField": "timestamptz",
-    "BinaryField": "bytes",
+    "BinaryField": "bytes", "DateField": "date", "BooleanField": "bool",
 }
 VARIABLE = ("text", "bytes")
 WIRE = {"i8": ">i8", "i4": ">i4", "i2": ">i2", "f8": ">f8"}
@@ -39,15 +39,21 @@ def _constant(kind: str, value: Any) -> bytes:
     if kind == "timestamptz":
         micros = (value - POSTGRES_EPOCH) // dt.timedelta(microseconds=1)
         return int(micros).to_bytes(8, "big", signed=True)
+    if kind == "date":
+        days: int = (value - POSTGRES_EPOCH.date()).days
+        return days.to_bytes(4, "big", signed=True)
+    if kind == "bool":
+        return b"\x01" if value else b"\x00"
     return np.array([value], dtype=WIRE[kind]).tobytes()
 
 
 def _layout_columns(frame: pl.DataFrame, kinds: Mapping[str, str]) -> pl.DataFrame:
-    """Per row: a NULL flag of every column and the byte length of every text cell."""
+    """Per row: a NULL flag of every column (NaN in a float column is NULL, whatever the column's kind)
+    and the byte length of every text cell."""
     parts = []
     for name, kind in kinds.items():
         column = pl.col(name)
-        missing = column.is_null() | column.is_nan() if kind == "f8" else column.is_null()
+        missing = column.is_null() | column.is_nan() if frame.schema[name].is_float() else column.is_null()
         parts.append(missing.alias(f"null:{name}"))
         if kind == "text":
             parts.append(column.str.len_bytes().fill_null(0).alias(f"len:{name}"))
