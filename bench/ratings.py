@@ -1,4 +1,4 @@
-"""Public-rating ingestion (research B2): acknowledged ratings/s through gunicorn with durable commits.
+"""Public-rating ingestion (research B2): acknowledged ratings/s with durable commits.
 
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/kaohe_bench_ratings
     .venv/bin/python bench/ratings.py all        # single, batch (main app, then the lean intake app), crash
@@ -8,11 +8,12 @@
 
 The script prepares the database (dropped and created afresh, migrated, 200 people with rating targets), checks
 that PostgreSQL commits durably (fsync and synchronous_commit on: never switched off here), starts
-`gunicorn kaohe.config.wsgi` (gthread) on 127.0.0.1 and loads it from a separate process: a small
+`gunicorn kaohe.config.wsgi` (gthread) or `uvicorn kaohe.ratings.ingest:application` (--app) on 127.0.0.1
+and loads it from a separate process: a small
 asyncio HTTP/1.1 client with keep-alive connections. A rating counts as acknowledged when its answer
 (201, or "accepted" in a batch) has arrived, which the server sends only after the commit.
 Bodies are built before the clock starts (visit codes signed with the server's key).
-The crash run kills gunicorn (SIGKILL to its process group) mid-load, starts it again, sends the
+The crash run kills the server (SIGKILL to its process group) mid-load, starts it again, sends the
 unanswered requests again, and checks that every acknowledged rating is stored exactly once.
 """
 
@@ -148,7 +149,7 @@ def post_fork(server, worker):
 """
 
 
-APPS = {"main": "kaohe.config.wsgi", "ingest": "kaohe.ratings.ingest"}
+APPS = {"main": "kaohe.config.wsgi", "ingest": "kaohe.ratings.ingest:application"}
 
 
 class Server:
@@ -164,11 +165,16 @@ class Server:
         log = (WORK / "gunicorn.log").open("ab")
         config = WORK / "gunicorn_conf.py"
         config.write_text(GUNICORN_CONFIG.format(interval=self.switch_interval))
-        self.process = subprocess.Popen(
-            [str(ROOT / ".venv/bin/gunicorn"), self.module, "--bind", f"127.0.0.1:{self.port}",
-             "--workers", str(self.workers), "--threads", str(self.threads), "--worker-class", "gthread",
-             "--keep-alive", "30", "--backlog", "4096", "--log-level", "warning", "--config", str(config)],
-            cwd=ROOT, env=dict(os.environ), stdout=log, stderr=log, start_new_session=True)
+        command = [str(ROOT / ".venv/bin/gunicorn"), self.module, "--bind", f"127.0.0.1:{self.port}",
+                   "--workers", str(self.workers), "--threads", str(self.threads), "--worker-class", "gthread",
+                   "--keep-alive", "30", "--backlog", "4096", "--log-level", "warning", "--config", str(config)]
+        if self.module.endswith(":application"):  # the lean intake is an ASGI event loop
+            command = [str(ROOT / ".venv/bin/uvicorn"), self.module, "--host", "127.0.0.1", "--port", str(self.port),
+                       "--workers", str(self.workers), "--loop", "uvloop", "--http", "httptools",
+                       "--timeout-keep-alive", "30", "--backlog", "4096", "--log-level", "warning",
+                       "--no-access-log"]
+        self.process = subprocess.Popen(command, cwd=ROOT, env=dict(os.environ), stdout=log, stderr=log,
+                                        start_new_session=True)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
@@ -239,6 +245,9 @@ async def _exchange(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, 
     return status, await reader.readexactly(length)
 
 
+CONNECT_GAP = 0.01  # seconds between the loader's connections as it starts
+
+
 async def _client(port: int, path: str, bodies: list[bytes], concurrency: int, seconds: float,
                   retry: bool) -> dict[str, object]:
     """Send bodies in order from `concurrency` connections for `seconds`; with `retry`, bodies that got
@@ -250,9 +259,12 @@ async def _client(port: int, path: str, bodies: list[bytes], concurrency: int, s
     start = last = time.perf_counter()
     deadline = start + seconds
 
-    async def connection_loop() -> None:
+    async def connection_loop(k: int) -> None:
         nonlocal last
         reader = writer = None
+        # clients do not connect in the same microsecond: a server process that is idle takes each new
+        # connection (uvicorn's workers share one socket; one of them would accept a burst all at once)
+        await asyncio.sleep(k * CONNECT_GAP)
         while True:
             now = time.perf_counter()
             if pending and (now >= deadline or not queue):
@@ -279,7 +291,7 @@ async def _client(port: int, path: str, bodies: list[bytes], concurrency: int, s
         if writer is not None:
             writer.close()
 
-    await asyncio.gather(*(connection_loop() for _ in range(concurrency)))
+    await asyncio.gather(*(connection_loop(k) for k in range(concurrency)))
     return {"elapsed": last - start, "answers": answers, "cpu": time.process_time()}
 
 
@@ -379,14 +391,14 @@ def _commits(kind: str, since) -> int:  # type: ignore[no-untyped-def]
     return AuditEvent.objects.filter(action=action, at__gte=since).count()
 
 
-def crash(kind: str, args: argparse.Namespace, pool: list[tuple[str, int]]) -> bool:
-    """Kill gunicorn mid-load, restart it, resend what got no answer; every acknowledged rating must be
+def crash(kind: str, args: argparse.Namespace, pool: list[tuple[str, int]], app: str = "main") -> bool:
+    """Kill the server mid-load, restart it, resend what got no answer; every acknowledged rating must be
     stored exactly once."""
     per_second = 6000 if kind == "single" else 60
     seconds = 8.0
     bodies = make_bodies(kind, int(per_second * seconds), pool, f"crash-{kind}-{time.time_ns()}")
     port = free_port()
-    server = Server(port, args)
+    server = Server(port, args, app)
     server.start()
     path = "/api/ratings/submit" if kind == "single" else "/api/ratings/batch"
     concurrency = args.concurrency if kind == "single" else args.batch_concurrency
@@ -409,7 +421,8 @@ def crash(kind: str, args: argparse.Namespace, pool: list[tuple[str, int]]) -> b
     duplicates = sum(1 for n in stored.values() if n > 1)
     unacked_stored = len(set(stored) - set(acked_refs))
     ok = bool(acked_refs) and not missing and duplicates == 0
-    print(f" crash ({kind}): SIGKILL after 3 s, server back {restarted:.1f} s later; acknowledged {len(acked_refs):,}; "
+    print(f" crash ({kind}, {APPS[app]}): SIGKILL after 3 s, server back {restarted:.1f} s later; "
+          f"acknowledged {len(acked_refs):,}; "
           f"stored {sum(stored.values()):,} = acknowledged + {unacked_stored:,} committed but never acknowledged "
           f"(in flight at the kill; the resend answered already_stored); acknowledged but missing: {len(missing)}, "
           f"stored twice: {duplicates} → {'PASS' if ok else 'FAIL'}")
@@ -466,7 +479,8 @@ def main() -> None:
             for app in apps:
                 measure(kind, args, pool, app)
     if args.what in ("all", "crash"):
-        ok = crash("single", args, pool) and crash("batch", args, pool)
+        verdicts = [crash(kind, args, pool, app) for app in apps for kind in ("single", "batch")]  # run them all
+        ok = all(verdicts)
     sys.exit(0 if ok else 1)
 
 

@@ -6,13 +6,16 @@ import numpy as np
 import pytest
 
 from kaohe.collection.models import IndicatorValue
+from kaohe.core import bulk
 from kaohe.core.bulk import copy_columns, missing_ids
 from kaohe.org.models import CivilServant
 
 pytestmark = pytest.mark.django_db
 
 
-def test_text_arrays_constants_and_nan_as_null_come_back_as_written(city):
+@pytest.mark.parametrize("binary_from", [1, 1_000], ids=["binary COPY on PostgreSQL", "row by row"])
+def test_text_arrays_constants_and_nan_as_null_come_back_as_written(city, monkeypatch, binary_from):
+    monkeypatch.setattr(bulk, "BINARY_MIN_ROWS", binary_from)
     received = dt.datetime(2026, 11, 23, 8, 30, tzinfo=dt.UTC)
     person = city.zhang_san.pk
     count = copy_columns(IndicatorValue, {

@@ -7,13 +7,15 @@ everything queued, stores it with `store.store_ratings` (one transaction, one fs
 event) and wakes each waiter with its own answer. Nothing is acknowledged before its commit, so a
 crash loses only unacknowledged ratings, which the client sends again (the service reference
 makes the retry harmless). No timer: a batch is whatever arrived during the previous commit.
+Threads wait with `submit`; the lean intake's event loop awaits `submit_async` (no thread per request).
 """
 
+import asyncio
 import logging
 import os
 import queue
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from django.db import close_old_connections, connections
@@ -37,6 +39,14 @@ class _Pending:
     done: threading.Event = field(default_factory=threading.Event)
     outcome: Outcome | None = None
     error: BaseException | None = None
+    wake: Callable[[], object] | None = None  # an event loop's waiter, told after `done` is set
+
+    def answer(self) -> Outcome:
+        if self.error is not None:
+            raise self.error
+        if self.outcome is None:
+            raise CommitterUnavailableError("the commit gave no answer")
+        return self.outcome
 
 
 class GroupCommitter:
@@ -56,11 +66,20 @@ class GroupCommitter:
         self._queue.put(pending)
         if not pending.done.wait(timeout):
             raise CommitterUnavailableError(f"no commit within {timeout:.0f} s")
-        if pending.error is not None:
-            raise pending.error
-        if pending.outcome is None:
-            raise CommitterUnavailableError("the commit gave no answer")
-        return pending.outcome
+        return pending.answer()
+
+    async def submit_async(self, item: RatingIn, *, action: str, timeout: float = WAIT_SECONDS) -> Outcome:
+        """`submit` for an event loop: the request waits for the commit without holding a thread."""
+        loop = asyncio.get_running_loop()
+        committed = loop.create_future()
+        pending = _Pending(item, action, wake=lambda: loop.call_soon_threadsafe(_resolve, committed))
+        self._ensure_running()
+        self._queue.put(pending)
+        try:
+            await asyncio.wait_for(committed, timeout)
+        except TimeoutError as exc:
+            raise CommitterUnavailableError(f"no commit within {timeout:.0f} s") from exc
+        return pending.answer()
 
     def _ensure_running(self) -> None:
         if self._thread is not None and self._pid == os.getpid() and self._thread.is_alive():
@@ -119,6 +138,13 @@ class GroupCommitter:
         finally:
             for pending in batch:
                 pending.done.set()
+                if pending.wake is not None:
+                    pending.wake()
+
+
+def _resolve(future: "asyncio.Future[None]") -> None:
+    if not future.done():  # the waiter may have timed out
+        future.set_result(None)
 
 
 committer = GroupCommitter()

@@ -13,7 +13,7 @@ from kaohe.ratings import services
 from kaohe.ratings.choices import Channel
 from kaohe.ratings.limits import LimitsUnavailableError, RateLimitedError, limits_check, origin_of
 from kaohe.ratings.services import BatchRecord, RatingRefusedError
-from kaohe.ratings.store import MAX_COMMENT, RatingIn, Reason
+from kaohe.ratings.store import MAX_COMMENT, Outcome, RatingIn, Reason
 from kaohe.ratings.tokens import TokenExpiredError, TokenInvalidError, read_token
 
 # The bodies are plain pydantic models: validated in Rust, without ninja's per-object ORM getter,
@@ -48,18 +48,39 @@ ERROR_REASONS: dict[type, str] = {
 
 def submit_one(request: HttpRequest, body: RatingSubmit) -> tuple[int, BaseModel]:
     """Check and store one rating; (201, Accepted) or (4xx/503, Refused)."""
-    origin = origin_of(request, day=timezone.localdate(), device=body.device)
     try:
-        claim = read_token(body.token)
-        if not claim.is_visit:
-            limits_check(request, origin=origin, target_id=claim.target_id)
-        outcome = services.rating_submit(item=RatingIn(claim=claim, level=body.level, comment=body.comment.strip(),
-                                                       channel=body.channel, device_hash=origin.device_hash,
-                                                       ip_hash=origin.ip_hash))
-    except RatingRefusedError as exc:
-        return exc.status, Refused(reason=exc.reason, detail=exc.message)
+        outcome = services.rating_submit(item=_checked(request, body))
     except ApplicationError as exc:
-        return exc.status, Refused(reason=ERROR_REASONS.get(type(exc), "refused"), detail=exc.message)
+        return _refused(exc)
+    return _accepted(outcome)
+
+
+async def submit_one_async(request: HttpRequest, body: RatingSubmit) -> tuple[int, BaseModel]:
+    """`submit_one` for an event loop: the same checks and answers, waiting for the commit without a thread."""
+    try:
+        outcome = await services.rating_submit_async(item=_checked(request, body))
+    except ApplicationError as exc:
+        return _refused(exc)
+    return _accepted(outcome)
+
+
+def _checked(request: HttpRequest, body: RatingSubmit) -> RatingIn:
+    """The rating to store, once its code is read and a walk-in scan has passed the limits."""
+    origin = origin_of(request, day=timezone.localdate(), device=body.device)
+    claim = read_token(body.token)
+    if not claim.is_visit:
+        limits_check(request, origin=origin, target_id=claim.target_id)
+    return RatingIn(claim=claim, level=body.level, comment=body.comment.strip(), channel=body.channel,
+                    device_hash=origin.device_hash, ip_hash=origin.ip_hash)
+
+
+def _refused(exc: ApplicationError) -> tuple[int, BaseModel]:
+    if isinstance(exc, RatingRefusedError):
+        return exc.status, Refused(reason=exc.reason, detail=exc.message)
+    return exc.status, Refused(reason=ERROR_REASONS.get(type(exc), "refused"), detail=exc.message)
+
+
+def _accepted(outcome: Outcome) -> tuple[int, BaseModel]:
     return 201, Accepted(status="accepted", id=outcome.rating_id or 0, follow_up_due=outcome.follow_up_due)
 
 

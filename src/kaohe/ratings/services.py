@@ -82,16 +82,39 @@ def rating_submit(*, item: RatingIn, today: dt.date | None = None, grouped: bool
     Outside any transaction the rating shares the commit of concurrent submissions of this process
     (`committer`); inside one, or with `grouped=False`, it is written in its own transaction here.
     """
-    if invalid_reason(item):
-        raise RatingRefusedError(reason_text(Reason.INVALID), reason=Reason.INVALID)
+    _require_valid(item)
     if grouped is None:
         grouped = group_commit_enabled() and today is None and not connection.in_atomic_block
     try:
         outcome = (committer.submit(item, action=SUBMIT_ACTION) if grouped
                    else store_ratings([item], action=SUBMIT_ACTION, today=today)[0])
-    except (CommitterUnavailableError, OperationalError) as exc:  # not stored, not acknowledged: send again
-        raise RatingRefusedError(_("Rating is unavailable for a moment. Please try again later."),
-                                 reason=Reason.UNAVAILABLE) from exc
+    except (CommitterUnavailableError, OperationalError) as exc:
+        raise _unavailable() from exc
+    return _stored_or_refused(item, outcome)
+
+
+async def rating_submit_async(*, item: RatingIn) -> Outcome:
+    """`rating_submit` for an event loop (the lean intake): always through the group commit."""
+    _require_valid(item)
+    try:
+        outcome = await committer.submit_async(item, action=SUBMIT_ACTION)
+    except (CommitterUnavailableError, OperationalError) as exc:
+        raise _unavailable() from exc
+    return _stored_or_refused(item, outcome)
+
+
+def _require_valid(item: RatingIn) -> None:
+    if invalid_reason(item):
+        raise RatingRefusedError(reason_text(Reason.INVALID), reason=Reason.INVALID)
+
+
+def _unavailable() -> RatingRefusedError:
+    """Not stored, not acknowledged: the client sends again."""
+    return RatingRefusedError(_("Rating is unavailable for a moment. Please try again later."),
+                              reason=Reason.UNAVAILABLE)
+
+
+def _stored_or_refused(item: RatingIn, outcome: Outcome) -> Outcome:
     if not outcome.accepted:
         raise RatingRefusedError(reason_text(outcome.reason, walk_in=not item.claim.is_visit), reason=outcome.reason)
     return outcome
