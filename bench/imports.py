@@ -1,7 +1,7 @@
 """Import benchmark (B4): 1,000,000 rows × 8 columns of indicator values from .xlsx into PostgreSQL.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/kaohe_bench_imports .venv/bin/python bench/imports.py
-        [--rows 1000000] [--people 110000] [--reuse-db] [--bad-share 0.01] [--what-if-no-fk]
+        [--rows 1000000] [--people 110000] [--reuse-db] [--bad-share 0.01]
 
 Phases, each a fresh process so that peak RSS is the import's own:
   setup   (not timed) a fresh database named by DATABASE_URL (dropped and created unless --reuse-db):
@@ -14,8 +14,6 @@ Phases, each a fresh process so that peak RSS is the import's own:
           kept, check job queued) → dry-run job (read, check, preview, error report, cells kept as Arrow)
           → confirm → commit job (check again from the kept cells, write); then the broken file's dry
           run, which must report every broken row
-  whatif  only with --what-if-no-fk: empties the provenance and sheet tables, drops their foreign keys
-          to org_civilservant in this database and times the single pass again (what the keys cost)
 """
 
 import argparse
@@ -262,42 +260,16 @@ def _ui_flow(office, path: Path, rows: int) -> tuple[float, float, float]:  # ty
     return upload_s, check_s, commit_s
 
 
-def phase_whatif(args: argparse.Namespace) -> None:
-    """Only with --what-if-no-fk, on the benchmark's own database: empty the provenance and sheet tables
-    (as for the first single pass), drop their foreign keys to org_civilservant and time the single pass
-    again, to show what the foreign keys cost."""
-    setup_django()
-    from django.db import connection
-
-    from kaohe.accounts.models import User
-
-    with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE collection_indicatorvalue, collection_valuesheet")
-        for table in ("collection_indicatorvalue", "collection_valuesheet"):
-            cursor.execute("SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass AND contype = 'f'",
-                           [table])
-            for (name,) in cursor.fetchall():
-                cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
-    office = User.objects.get(username="bench-office")
-    print("what if (this database only): empty tables without foreign keys to the people")
-    stages: dict[str, float] = {}
-    _timed("single pass without foreign keys", lambda: _single_pass(office, good_file(args), stages), args.rows)
-    print("    stages: " + " · ".join(f"{name} {seconds:.2f} s" for name, seconds in stages.items()))
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--people", type=int, default=110_000)
     parser.add_argument("--bad-share", type=float, default=0.01)
     parser.add_argument("--reuse-db", action="store_true")
-    parser.add_argument("--what-if-no-fk", action="store_true",
-                        help="afterwards, drop the foreign keys to the people in this database and time again")
-    parser.add_argument("--phase", choices=["setup", "file", "import", "probe", "whatif"])
+    parser.add_argument("--phase", choices=["setup", "file", "import", "probe"])
     args = parser.parse_args()
     if args.phase:
-        {"setup": phase_setup, "file": phase_file, "import": phase_import, "probe": phase_probe,
-         "whatif": phase_whatif}[args.phase](args)
+        {"setup": phase_setup, "file": phase_file, "import": phase_import, "probe": phase_probe}[args.phase](args)
         return
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
@@ -310,8 +282,6 @@ def main() -> None:
         subprocess.run([*own, "--phase", "setup"], check=True)
     subprocess.run([*own, "--phase", "file"], check=True)
     subprocess.run([*own, "--phase", "import"], check=True)
-    if args.what_if_no_fk:
-        subprocess.run([*own, "--phase", "whatif"], check=True)
 
 
 if __name__ == "__main__":
