@@ -72,7 +72,8 @@ class SheetMatrix:
         return SheetMatrix(person_ids, rows, self.slots)
 
 
-def _unpack(blobs: list[bytes], width: int) -> np.ndarray:
+def unpack(blobs: list[bytes], width: int) -> np.ndarray:
+    """Packed sheets as one matrix of `width` slots; older, shorter rows are padded with NaN."""
     if blobs and sum(map(len, blobs)) == len(blobs) * width * 8 and max(map(len, blobs)) == width * 8:
         return np.frombuffer(b"".join(blobs), dtype="<f8").reshape(len(blobs), width).copy()
     matrix = np.full((len(blobs), width), np.nan)
@@ -91,7 +92,7 @@ def sheet_matrix(year: int, *, root_path: str = "/", person_ids: Iterable[int] |
     pairs = fetch_all(rows.order_by("person_id").values_list("person_id", "data"))
     width = max(slots.values()) + 1
     ids = np.array([p for p, _ in pairs], dtype=np.int64)
-    return SheetMatrix(ids, _unpack([d for _, d in pairs], width), slots)
+    return SheetMatrix(ids, unpack([d for _, d in pairs], width), slots)
 
 
 #: people per read and write: the queries bind one parameter per person (SQLite allows 32,766).

@@ -13,17 +13,8 @@ import polars as pl
 from django.db import connection
 
 from kaohe.collection.models import ValueSheet
-from kaohe.collection.sheets import FIXED, SheetMatrix, layout, sheets_update
+from kaohe.collection.sheets import FIXED, SheetMatrix, layout, sheets_update, unpack
 from kaohe.core.pgcopy import copy_frame
-
-
-def _unpack(blobs: list[bytes], width: int) -> np.ndarray:
-    """Packed rows as a matrix; older, shorter rows are padded with NaN."""
-    matrix = np.full((len(blobs), width), np.nan)
-    for i, blob in enumerate(blobs):
-        row = np.frombuffer(blob, dtype="<f8")
-        matrix[i, : row.shape[0]] = row
-    return matrix
 
 
 def _current(year: int, ids: np.ndarray, slots: Mapping[str, int]) -> np.ndarray:
@@ -35,7 +26,7 @@ def _current(year: int, ids: np.ndarray, slots: Mapping[str, int]) -> np.ndarray
         rows = cursor.fetchall()
     width = max(slots.values()) + 1
     found = np.array([pid for pid, _data in rows], dtype=np.int64)
-    return SheetMatrix(found, _unpack([bytes(data) for _pid, data in rows], width), slots).rows_for(ids).matrix
+    return SheetMatrix(found, unpack([bytes(data) for _pid, data in rows], width), slots).rows_for(ids).matrix
 
 
 def _write(year: int, ids: np.ndarray, matrix: np.ndarray) -> int:
