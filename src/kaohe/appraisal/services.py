@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from kaohe.accounts.models import User
 from kaohe.accounts.roles import Role
 from kaohe.accounts.scope import scope_for
-from kaohe.analytics.rollups import rollups_compute, rollups_prepare, rollups_save
+from kaohe.analytics.rollups import Rollups, Units, Written, rollups_compute, rollups_prepare, rollups_save
 from kaohe.appraisal.models import Cycle, QuotaRaise, RunResult, RunStatus, ScoringRun
 from kaohe.appraisal.results import result_columns
-from kaohe.appraisal.scoring import build_partitions, save_snapshot
+from kaohe.appraisal.scoring import Partition, build_partitions, save_snapshot
 from kaohe.audit.services import audit_append
 from kaohe.core.bulk import copy_columns
 from kaohe.core.errors import ApplicationError, PermissionDeniedError
@@ -125,7 +125,9 @@ def scoring_run_execute(*, run: ScoringRun, as_of: dt.date, progress: Any = None
     return run
 
 
-def _snapshot_digest_rollups(run: ScoringRun, partitions: list[Any], units: Any, written: Any) -> tuple[str, Any]:
+def _snapshot_digest_rollups(run: ScoringRun, partitions: list[Partition], units: Units,
+                             written: Written) -> tuple[str, Rollups]:
+    """The work beside the COPY: the snapshot file, the inputs' digest, the roll-up rows (no SQL)."""
     save_snapshot(run.pk, partitions)
     return _digest(partitions), rollups_compute(run, units, written)
 
