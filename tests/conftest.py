@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import django_ratelimit.core
 import pytest
 from django.core.cache import caches
 from django.test import Client
@@ -59,3 +60,10 @@ def city(db):
 @pytest.fixture
 def today():
     return dt.date(2026, 11, 22)
+
+
+@pytest.fixture
+def one_rate_window(monkeypatch):
+    """django-ratelimit counts in fixed windows (a minute, a day) that start at a per-key offset; a slow
+    test run must not see its requests split across two windows."""
+    monkeypatch.setattr(django_ratelimit.core, "_get_window", lambda value, period: 1_800_000_000)

@@ -3,7 +3,6 @@
 import datetime as dt
 from types import SimpleNamespace
 
-import django_ratelimit.core
 import pytest
 from django.utils import timezone
 
@@ -77,7 +76,5 @@ def visit_url(target, ref: str) -> str:
 
 
 @pytest.fixture(autouse=True)
-def _one_counting_window(monkeypatch):
-    """django-ratelimit counts in fixed windows (a minute, a day) that start at a per-key offset; a slow
-    test run must not see its requests split across two windows."""
-    monkeypatch.setattr(django_ratelimit.core, "_get_window", lambda value, period: 1_800_000_000)
+def _one_counting_window(one_rate_window):
+    """Every rating test counts its rate limits in one window (`one_rate_window`)."""

@@ -124,7 +124,7 @@ def test_only_the_security_administrator_unlocks_early(city):
     assert _login(client, "victim", factories.PASSWORD).status_code == 302
 
 
-def test_one_address_is_throttled_after_20_login_posts_a_minute():
+def test_one_address_is_throttled_after_20_login_posts_a_minute(one_rate_window):
     client = Client()
     answers = [_login(client, f"user{i}", "Wrong-password-2026").status_code for i in range(21)]
 
