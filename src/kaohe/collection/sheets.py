@@ -74,7 +74,7 @@ class SheetMatrix:
 
 def unpack(blobs: list[bytes], width: int) -> np.ndarray:
     """Packed sheets as one matrix of `width` slots; older, shorter rows are padded with NaN."""
-    if blobs and sum(map(len, blobs)) == len(blobs) * width * 8 and max(map(len, blobs)) == width * 8:
+    if set(map(len, blobs)) == {width * 8}:
         return np.frombuffer(b"".join(blobs), dtype="<f8").reshape(len(blobs), width).copy()
     matrix = np.full((len(blobs), width), np.nan)
     for i, blob in enumerate(blobs):

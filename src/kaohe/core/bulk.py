@@ -61,17 +61,20 @@ def fetch_all(queryset: QuerySet[Any, Any]) -> list[tuple[Any, ...]]:
     """
     sql, params = queryset.query.sql_with_params()
     if connection.vendor == "postgresql":
-        import psycopg
-
-        with connection.cursor() as cursor, psycopg.Cursor(connection.connection) as raw:
-            # server-side binding gives binary results (no text parsing of numbers and bytea)
-            _run_recorded(cursor, sql, params, lambda: raw.execute(sql, params, binary=True))
-            return list(raw.fetchall())
+        return _fetch_binary(sql, params)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [tuple(bytes(v) if isinstance(v, memoryview) else v for v in row) for row in cursor.fetchall()]
 
 
+def _fetch_binary(sql: str, params: Any) -> list[tuple[Any, ...]]:
+    """PostgreSQL: bound server-side, so results come back binary (no text parsing of numbers, arrays
+    and bytea), and parameters go out binary (an array of 110,000 ids as one value)."""
+    import psycopg
+
+    with connection.cursor() as cursor, psycopg.Cursor(connection.connection) as raw:
+        _run_recorded(cursor, sql, params, lambda: raw.execute(sql, params, binary=True))
+        return list(raw.fetchall())
 
 
 #: ids per `IN (…)` query off PostgreSQL: SQLite binds at most 32,766 parameters.
@@ -84,13 +87,9 @@ def missing_ids(model: type[Model], ids: np.ndarray) -> np.ndarray:
     wanted = np.unique(np.asarray(ids, dtype=np.int64))
     table, key = (connection.ops.quote_name(name) for name in (model._meta.db_table, model._meta.pk.column))
     if connection.vendor == "postgresql":
-        import psycopg
-
         sql = (f"SELECT w.id FROM unnest(%s::int8[]) AS w(id) "  # noqa: S608  # nosec B608
                f"WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE t.{key} = w.id) ORDER BY 1")
-        with connection.cursor() as cursor, psycopg.Cursor(connection.connection) as raw:
-            _run_recorded(cursor, sql, None, lambda: raw.execute(sql, [wanted.tolist()], binary=True))
-            return np.array([row[0] for row in raw.fetchall()], dtype=np.int64)
+        return np.array([row[0] for row in _fetch_binary(sql, [wanted.tolist()])], dtype=np.int64)
     found: list[int] = []
     for start in range(0, wanted.shape[0], ID_CHUNK):
         part = wanted[start:start + ID_CHUNK].tolist()

@@ -110,8 +110,7 @@ def _require_valid(item: RatingIn) -> None:
 
 def _unavailable() -> RatingRefusedError:
     """Not stored, not acknowledged: the client sends again."""
-    return RatingRefusedError(_("Rating is unavailable for a moment. Please try again later."),
-                              reason=Reason.UNAVAILABLE)
+    return RatingRefusedError(reason_text(Reason.UNAVAILABLE), reason=Reason.UNAVAILABLE)
 
 
 def _stored_or_refused(item: RatingIn, outcome: Outcome) -> Outcome:
@@ -160,7 +159,7 @@ def ratings_submit_batch(*, records: Sequence[BatchRecord], ip_hash: str = "",
     try:
         stored = iter(store_ratings(items, action=BATCH_ACTION, today=today) if items else [])
     except OperationalError as exc:  # nothing stored, nothing acknowledged: the client sends the batch again
-        raise RatingRefusedError(reason_text(Reason.UNAVAILABLE), reason=Reason.UNAVAILABLE) from exc
+        raise _unavailable() from exc
     return [outcome or next(stored) for outcome in outcomes]
 
 
