@@ -143,14 +143,16 @@ def ratio(args: argparse.Namespace) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("mode", choices=["city", "city-runs", "nation", "ratio"])
+    parser.add_argument("mode", choices=["city", "city-runs", "nation", "nation-db", "ratio"])
     parser.add_argument("--cycle", type=int, help="city-runs: the cycle set up by `city`")
     parser.add_argument("--people", type=int)
     parser.add_argument("--sample", type=int, default=2000)
+    parser.add_argument("--city-people", type=int, default=110_000, help="nation-db: the city copied")
     args = parser.parse_args()
-    defaults = {"city": 110_000, "city-runs": 110_000, "nation": 7_100_000, "ratio": 200_000}
+    defaults = {"city": 110_000, "city-runs": 110_000, "nation": 7_100_000, "nation-db": 7_100_000,
+                "ratio": 200_000}
     args.people = args.people or defaults[args.mode]
-    {"city": city, "city-runs": city_runs, "nation": nation, "ratio": ratio}[args.mode](args)
+    {"city": city, "city-runs": city_runs, "nation": nation, "nation-db": nation_db, "ratio": ratio}[args.mode](args)
 
 
 def setup_django() -> None:
@@ -167,8 +169,14 @@ def city(args: argparse.Namespace) -> None:
     """Set up the city (not timed), then time the runs in a fresh process, as a worker runs them: the
     set-up leaves a large heap behind whose garbage collection would be timed with the runs."""
     setup_django()
+    cycle = city_setup(args.people)
+    runs(cycle, args.people)
+
+
+def city_setup(people: int):
+    """The demo city with its scored year and an open cycle, in the state autovacuum leaves some minutes
+    after a load: statistics, hint bits and visibility set, the load's dirty pages written out."""
     from django.core.management import call_command
-    from django.db import connection
 
     from kaohe.appraisal.services import cycle_open
     from kaohe.demo.city import build_demo_city
@@ -177,19 +185,108 @@ def city(args: argparse.Namespace) -> None:
 
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
-    demo = build_demo_city(people=args.people, seed=1, today=dt.date(2026, 11, 22))
+    demo = build_demo_city(people=people, seed=1, today=dt.date(2026, 11, 22))
     default_content_load(actor=None, year=2026)
     build_demo_year(year=2026, seed=1)
     cycle = cycle_open(actor=None, name="2026年度考核", year=2026, root=demo.root)
-    with connection.cursor() as cursor:  # the state autovacuum leaves some minutes after a load:
-        # statistics, hint bits and visibility set, the load's dirty pages written out
+    vacuum()
+    print(f"set-up (not timed): {people:,} people in {time.perf_counter() - started:.0f} s", flush=True)
+    return cycle
+
+
+def vacuum() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
         if connection.vendor == "postgresql":
             cursor.execute("CHECKPOINT")
-    print(f"set-up (not timed): {args.people:,} people in {time.perf_counter() - started:.0f} s on "
-          f"{connection.vendor}", flush=True)
-    subprocess.run([sys.executable, __file__, "city-runs", "--cycle", str(cycle.pk), "--people", str(args.people)],
-                   check=True)  # the environment (database, var dir) is inherited
+
+
+def runs(cycle, people: int) -> None:
+    """Time the runs in a fresh process; the environment (database, var dir) is inherited."""
+    subprocess.run([sys.executable, __file__, "city-runs", "--cycle", str(cycle.pk), "--people", str(people)],
+                   check=True)
+
+
+#: id offset between the copies of the city in `nation-db` (ids stay below 2**31 for 64 copies)
+COPY_OFFSET = 10_000_000
+
+
+def nation_db(args: argparse.Namespace) -> None:
+    """PostgreSQL only: the demo city of 110,000 built once, then copied in SQL until the nation's size:
+    each copy's units hang under the city's root (same categories and levels, so the same groups of
+    10–300), its people, value sheets and personnel records are the city's with ids shifted. The people
+    keep the city's departments and positions (the run reads only the position's difficulty)."""
+    setup_django()
+    from django.db import connection
+
+    assert connection.vendor == "postgresql", "nation-db needs DATABASE_URL=postgres://…"
+    city_people = args.city_people
+    copies = round(args.people / city_people) - 1
+    started = time.perf_counter()
+    cycle = city_setup(city_people)
+    root = cycle.root_id
+    with connection.cursor() as cursor:
+        # a copy of rows already consistent: no per-row foreign key triggers, no waiting for the WAL flush
+        cursor.execute("SET synchronous_commit = off; SET session_replication_role = replica; "
+                       "SET maintenance_work_mem = '2GB'")
+        for table, shifted in nation_copies(root).items():
+            began = time.perf_counter()
+            copy_table(cursor, table, shifted, copies)
+            print(f"  {table}: {copies} copies in {time.perf_counter() - began:.0f} s", flush=True)
+    vacuum()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM org_civilservant WHERE status = 'active'")
+        people = cursor.fetchone()[0]
+    print(f"nation set-up (not timed): {people:,} people in {time.perf_counter() - started:.0f} s", flush=True)
+    runs(cycle, people)
+
+
+def nation_copies(root: int) -> dict[str, dict[str, str]]:
+    """Per table, the columns a copy changes (`k` is the copy's number, `t` the city's row)."""
+    shift = f"t.{{}} + k * {COPY_OFFSET}"
+    path = (f"'/{root}/' || (SELECT"  # noqa: S608
+            f" string_agg((x::bigint + k * {COPY_OFFSET})::text || '/', '' ORDER BY n) "
+            f"FROM unnest(string_to_array(trim(both '/' from t.path), '/')) WITH ORDINALITY AS s(x, n))")
+    person = {"id": shift.format("id"), "person_id": shift.format("person_id")}
+    return {
+        "org_unit": {"id": shift.format("id"), "code": "t.code || '~' || k", "path": path, "depth": "t.depth + 1",
+                     "parent_id": f"coalesce(t.parent_id + k * {COPY_OFFSET}, {root})"},
+        "org_civilservant": {"id": shift.format("id"), "unit_id": shift.format("unit_id"),
+                             "staff_no": "t.staff_no || '~' || k",
+                             "id_number_index": "left(t.id_number_index, 56) || lpad(k::text, 8, '0')"},
+        "collection_valuesheet": person,
+        **dict.fromkeys(("org_sanction", "org_accountability", "org_leave", "org_protectedstate",
+                         "org_investigation"), person),
+    }
+
+
+def copy_table(cursor, table: str, shifted: dict[str, str], copies: int) -> None:
+    """One INSERT … SELECT for all copies, with the table's secondary indexes and unique constraints
+    dropped before and built again after (a sorted build instead of 7 million random inserts)."""
+    cursor.execute("SELECT column_name FROM information_schema.columns WHERE table_name = %s "
+                   "ORDER BY ordinal_position", [table])
+    columns = [name for (name,) in cursor.fetchall()]
+    cursor.execute("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = %s::regclass "
+                   "AND contype = 'u'", [table])
+    uniques = cursor.fetchall()
+    cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s AND indexname NOT IN "
+                   "(SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass)", [table, table])
+    indexes = cursor.fetchall()
+    for name, _ in uniques:
+        cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
+    for name, _ in indexes:
+        cursor.execute(f"DROP INDEX {name}")
+    values = ", ".join(shifted.get(c, f"t.{c}") for c in columns)
+    cursor.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {values} "  # noqa: S608  # nosec B608
+                   f"FROM {table} t CROSS JOIN generate_series(1, %s) AS k WHERE t.id < %s ORDER BY k, t.id",
+                   [copies, COPY_OFFSET])
+    for name, definition in uniques:
+        cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}")
+    for _, definition in indexes:
+        cursor.execute(definition)
+    cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), max(id)) FROM {table}")  # noqa: S608
 
 
 def city_runs(args: argparse.Namespace) -> None:

@@ -8,6 +8,7 @@ from kaohe.audit.models import AuditEvent
 from kaohe.collection.models import IndicatorValue, ValueSheet
 from kaohe.collection.services import ValueIn, values_record
 from kaohe.collection.sheets import sheet_matrix
+from kaohe.core import bulk
 from kaohe.core.errors import ApplicationError
 from kaohe.feeds.values import values_record_frame
 from kaohe.indicators.services import default_content_load
@@ -37,6 +38,22 @@ def test_values_land_in_the_sheet_with_provenance(content):
     assert IndicatorValue.objects.filter(person_id=person, batch="b1").count() == 4
     assert IndicatorValue.objects.get(person_id=person, code="JI02", quarter=2).value == 88.0
     assert AuditEvent.objects.filter(action="collection.values.record", object_id="b1").count() == 1
+
+
+def test_sheets_read_a_chunk_at_a_time_come_back_whole_and_in_the_asked_order(content, monkeypatch):
+    people = [content.zhang_san.pk, content.li_si.pk, content.wang_wu.pk]
+    values_record(actor=None, source="feed", batch="b1", values=[
+        ValueIn(pid, "JI02", 2026, value=90.0 + i) for i, pid in enumerate(people)])
+    monkeypatch.setattr(bulk, "FETCH_CHUNK", 2)  # three sheets: two chunks
+
+    sheet = sheet_matrix(2026)
+    asked = sheet.rows_for(np.array([people[2], -1, people[0]]))
+
+    assert sheet.person_ids.tolist() == sorted(people)
+    assert asked.column("JI02").tolist()[::2] == [92.0, 90.0]
+    assert np.isnan(asked.column("JI02")[1])
+    assert np.isnan(asked.dense()[1]).all()
+    np.testing.assert_array_equal(asked.dense()[0], sheet.dense()[sorted(people).index(people[2])])
 
 
 def test_a_second_batch_updates_only_its_own_slots(content):

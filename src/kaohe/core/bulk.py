@@ -5,12 +5,12 @@ The number of statements does not grow with the number of rows (the scoring benc
 
 import datetime as dt
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import polars as pl
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Model, QuerySet
 
 from kaohe.core.pgcopy import KINDS, copy_frame
@@ -75,6 +75,29 @@ def _fetch_binary(sql: str, params: Any) -> list[tuple[Any, ...]]:
     with connection.cursor() as cursor, psycopg.Cursor(connection.connection) as raw:
         _run_recorded(cursor, sql, params, lambda: raw.execute(sql, params, binary=True))
         return list(raw.fetchall())
+
+
+#: rows per chunk of `fetch_chunks`: a few MB of Python objects at a time
+FETCH_CHUNK = 65_536
+
+
+def fetch_chunks(queryset: QuerySet[Any, Any]) -> Iterator[list[tuple[Any, ...]]]:
+    """The rows of a `values_list` query a chunk at a time, from one statement: a nation's rows never
+    sit in memory as Python objects all at once. PostgreSQL: a binary server-side cursor in its own
+    transaction, planned for reading every row; elsewhere `fetchmany`. Same columns as `fetch_all`."""
+    sql, params = queryset.query.sql_with_params()
+    if connection.vendor == "postgresql":
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL cursor_tuple_fraction = 1")
+            with connection.connection.cursor("kaohe_chunks", binary=True) as raw:
+                _run_recorded(cursor, sql, params, lambda: raw.execute(sql, params))
+                while rows := raw.fetchmany(FETCH_CHUNK):
+                    yield rows
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(FETCH_CHUNK):
+            yield [tuple(bytes(v) if isinstance(v, memoryview) else v for v in row) for row in rows]
 
 
 #: ids per `IN (…)` query off PostgreSQL: SQLite binds at most 32,766 parameters.

@@ -26,7 +26,7 @@ def _current(year: int, ids: np.ndarray, slots: Mapping[str, int]) -> np.ndarray
         rows = cursor.fetchall()
     width = max(slots.values()) + 1
     found = np.array([pid for pid, _data in rows], dtype=np.int64)
-    return SheetMatrix(found, unpack([bytes(data) for _pid, data in rows], width), slots).rows_for(ids).matrix
+    return SheetMatrix(found, unpack([bytes(data) for _pid, data in rows], width), slots).rows_for(ids).dense()
 
 
 def _write(year: int, ids: np.ndarray, matrix: np.ndarray) -> int:
