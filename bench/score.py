@@ -148,6 +148,7 @@ def main() -> None:
     parser.add_argument("--people", type=int)
     parser.add_argument("--sample", type=int, default=2000)
     parser.add_argument("--city-people", type=int, default=110_000, help="nation-db: the city copied")
+    parser.add_argument("--runs", type=int, default=3, help="city-runs: how many runs to time")
     args = parser.parse_args()
     defaults = {"city": 110_000, "city-runs": 110_000, "nation": 7_100_000, "nation-db": 7_100_000,
                 "ratio": 200_000}
@@ -297,7 +298,7 @@ def city_runs(args: argparse.Namespace) -> None:
     from kaohe.appraisal.services import scoring_run_create, scoring_run_execute
 
     cycle = Cycle.objects.get(pk=args.cycle)
-    for attempt in (1, 2, 3):
+    for attempt in range(1, args.runs + 1):
         statements: list[str] = []
 
         def count(execute, sql, params, many, context, statements=statements):

@@ -58,8 +58,11 @@ def histogram(keys: np.ndarray, n: int, values: np.ndarray, width: float, bins: 
 
 
 def first_of_pairs(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """True on the first row of each distinct (a, b) pair."""
-    _, index = np.unique(np.column_stack([a, b]), axis=0, return_index=True)
+    """True on the first row of each distinct (a, b) pair of non-negative integers."""
+    if not a.shape[0]:
+        return np.zeros(0, dtype=bool)
+    a, b = a.astype(np.int64), b.astype(np.int64)
+    _, index = np.unique(a * (int(b.max()) + 1) + b, return_index=True)  # one int key: a 1-D sort, not rows
     first = np.zeros(a.shape[0], dtype=bool)
     first[index] = True
     return first
@@ -77,3 +80,20 @@ def expand_to_ancestors(unit_index: np.ndarray, ancestors: np.ndarray) -> tuple[
         rows.append(np.flatnonzero(kept))
         keys.append(key[kept])
     return np.concatenate(rows), np.concatenate(keys)
+
+
+def add_by_key(values: np.ndarray, keys: np.ndarray, n: int) -> np.ndarray:
+    """Rows of `values` (any trailing shape) added up per key 0..n-1."""
+    total = np.zeros((n, *values.shape[1:]), dtype=values.dtype)
+    np.add.at(total, keys, values)
+    return total
+
+
+def to_ancestors(per_unit: np.ndarray, ancestors: np.ndarray) -> np.ndarray:
+    """Each unit's row of `per_unit` added to every unit on its path (itself included): subtree totals.
+    `ancestors` as in `expand_to_ancestors`."""
+    total = np.zeros_like(per_unit)
+    for level in range(ancestors.shape[1]):
+        key = ancestors[:, level]
+        np.add.at(total, key[key >= 0], per_unit[key >= 0])
+    return total

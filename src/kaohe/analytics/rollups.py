@@ -82,27 +82,52 @@ def _results(run: ScoringRun, written: Sequence[Mapping[str, Any]] | None) -> di
     return data
 
 
-def _result_stats(data: dict[str, np.ndarray], rows: np.ndarray, keys: np.ndarray, n: int) -> dict[str, Any]:
-    """Grade counts, quota, composite and dimension statistics of result rows `rows` grouped by `keys`."""
-    grade, non_grade = data["grade"][rows], data["non_grade"][rows]
-    composite = data["composite"][rows]
-    first_pool = data["first_pool"][rows]
-    stats: dict[str, Any] = {
+def _result_tally(data: dict[str, np.ndarray], keys: np.ndarray, n: int) -> dict[str, np.ndarray]:
+    """The additive statistics of the result rows per key (counts and sums): a subtree's are the sum of
+    its units' (`_up`), so only the percentiles need the rows of a subtree."""
+    grade, non_grade, composite = data["grade"], data["non_grade"], data["composite"]
+    first_pool = data["first_pool"]
+    gates, consequences = data["gates"], data["consequences"]
+    return {
         "people": grouping.counts(keys, n),
         **{f"grade_{g}": grouping.counts(keys, n, (grade == g) & (non_grade == 0)) for g in range(1, 5)},
         "no_grade": grouping.counts(keys, n, (grade == 0) & (non_grade == 0)),
         "non_grade": grouping.counts(keys, n, non_grade > 0),
-        "quota": np.rint(grouping.sums(keys, n, data["pool_quota"][rows] * first_pool)).astype(np.int64),
-        "participants": np.rint(grouping.sums(keys, n, data["pool_participants"][rows] * first_pool)).astype(np.int64),
-        "composite_mean": grouping.means(keys, n, composite),
-        "percentiles": grouping.percentiles(keys, n, composite),
+        "quota": grouping.sums(keys, n, data["pool_quota"] * first_pool),
+        "participants": grouping.sums(keys, n, data["pool_participants"] * first_pool),
+        "composite": _sum_and_number(keys, n, composite),
         "histogram": grouping.histogram(keys, n, composite, HISTOGRAM_BIN, BINS),
-        "dimensions": np.column_stack([grouping.means(keys, n, data[c][rows]) for c in DIM_COLUMNS]),
+        "dimensions": np.stack([_sum_and_number(keys, n, data[c]) for c in DIM_COLUMNS], axis=1),
+        "gates": np.column_stack([grouping.counts(keys, n, (gates >> int(g) & 1) > 0) for g in Gate]),
+        "consequences": np.column_stack([grouping.counts(keys, n, (consequences >> i & 1) > 0)
+                                         for i in range(len(CONSEQUENCES))]),
     }
-    gates, consequences = data["gates"][rows], data["consequences"][rows]
-    stats["gates"] = np.column_stack([grouping.counts(keys, n, (gates >> int(g) & 1) > 0) for g in Gate])
-    stats["consequences"] = np.column_stack([grouping.counts(keys, n, (consequences >> i & 1) > 0)
-                                             for i in range(len(CONSEQUENCES))])
+
+
+def _sum_and_number(keys: np.ndarray, n: int, values: np.ndarray) -> np.ndarray:
+    """Sum and number of the non-NaN values per key, shape (n, 2): a mean that adds up."""
+    return np.column_stack([grouping.sums(keys, n, values), grouping.counts(keys, n, ~np.isnan(values))])
+
+
+def _mean(sum_and_number: np.ndarray) -> np.ndarray:
+    total, number = sum_and_number[..., 0], sum_and_number[..., 1]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(number > 0, total / np.maximum(number, 1), np.nan)
+
+
+def _up(tally: Mapping[str, Any], units: "Units") -> dict[str, Any]:
+    """Each unit's figures added to every unit on its path, itself included: the subtree's figures."""
+    return {name: _up(value, units) if isinstance(value, Mapping) else grouping.to_ancestors(value, units.ancestors)
+            for name, value in tally.items()}
+
+
+def _result_stats(tally: dict[str, np.ndarray], percentiles: np.ndarray) -> dict[str, Any]:
+    """The statistics of `_result_tally` as the roll-up rows show them."""
+    stats: dict[str, Any] = dict(tally, percentiles=percentiles)
+    stats["quota"] = np.rint(tally["quota"]).astype(np.int64)
+    stats["participants"] = np.rint(tally["participants"]).astype(np.int64)
+    stats["composite_mean"] = _mean(tally["composite"])
+    stats["dimensions"] = _mean(tally["dimensions"])
     return stats
 
 
@@ -153,15 +178,21 @@ def _column(cohort: Any, meta: list[dict[str, Any]], code: str) -> np.ndarray:
     return np.full(cohort.person_ids.shape[0], np.nan)
 
 
-def _input_stats(inputs: Inputs, rows: np.ndarray, keys: np.ndarray, n: int, year: int) -> dict[str, Any]:
-    history = inputs.history[rows]
+def _input_tally(inputs: Inputs, keys: np.ndarray, n: int, year: int) -> dict[str, Any]:
+    """The additive statistics of the engine inputs per key (see `_result_tally`)."""
     return {
-        "satisfaction": grouping.means(keys, n, inputs.satisfaction[rows]),
-        "complaints": grouping.sums(keys, n, inputs.complaints[rows]),
-        "history": {year - 1 - h: np.column_stack([grouping.counts(keys, n, history[:, h] == g) for g in range(5)])
-                    for h in range(min(HISTORY_YEARS, history.shape[1]))},
-        "indicators": {code: grouping.means(keys, n, column[rows]) for code, column in inputs.values.items()},
+        "satisfaction": _sum_and_number(keys, n, inputs.satisfaction),
+        "complaints": grouping.sums(keys, n, inputs.complaints),
+        "history": {year - 1 - h: np.column_stack([grouping.counts(keys, n, inputs.history[:, h] == g)
+                                                   for g in range(5)])
+                    for h in range(min(HISTORY_YEARS, inputs.history.shape[1]))},
+        "indicators": {code: _sum_and_number(keys, n, column) for code, column in inputs.values.items()},
     }
+
+
+def _input_stats(tally: dict[str, Any]) -> dict[str, Any]:
+    return dict(tally, satisfaction=_mean(tally["satisfaction"]),
+                indicators={code: _mean(figures) for code, figures in tally["indicators"].items()})
 
 
 def _number(value: Any, digits: int = 2) -> float | None:
@@ -201,13 +232,18 @@ UNIT_FIELDS = ("run_id", "unit_id", "tree", "path", "depth", "level", "category"
 SEGMENT_FIELDS = ("run_id", "category", "level", *COMMON_FIELDS, "histogram", "dimensions")
 
 
-def _segments(run: ScoringRun, data: dict[str, np.ndarray], levels: np.ndarray) -> list[list[Any]]:
-    pairs = np.array([f"{c}\x00{lv}" for c, lv in zip(data["category"].tolist(), levels.tolist(), strict=True)],
-                     dtype=object)
-    names, keys = np.unique(pairs.astype(str), return_inverse=True) if pairs.shape[0] else (np.array([]), pairs)
-    stats = _result_stats(data, np.arange(keys.shape[0]), keys.astype(np.int64), len(names))
+def _segments(run: ScoringRun, units: Units, categories: dict[int, str], results: dict[str, np.ndarray],
+              own: np.ndarray, composite: np.ndarray) -> list[list[Any]]:
+    """The whole run by scheme category × unit level: the units' figures added up by their segment."""
+    pairs = np.array([f"{categories.get(i, '')}\x00{level}" for i, level in enumerate(units.levels)], dtype=str)
+    names, of_unit = np.unique(pairs, return_inverse=True) if pairs.shape[0] else (pairs, np.zeros(0, np.int64))
+    m = names.shape[0]
+    tally = {name: grouping.add_by_key(value, of_unit, m) for name, value in results.items()}
+    stats = _result_stats(tally, grouping.percentiles(of_unit[own], m, composite))
     rows = []
     for i, name in enumerate(names.tolist()):
+        if not stats["people"][i]:
+            continue
         category, level = name.split("\x00")
         rows.append([run.pk, category, level, *_common(stats, i), [int(v) for v in stats["histogram"][i]],
                      [_number(v) for v in stats["dimensions"][i]]])
@@ -247,20 +283,23 @@ def rollups_compute(run: ScoringRun, units: Units, written: Written | None) -> R
     own = units.index_of(data["group_id"])
     data["first_pool"] = grouping.first_of_pairs(data["group_id"], data["pool"]).astype(np.int64)
     n = units.ids.shape[0]
-    categories = dict(zip(own.tolist(), data["category"].tolist(), strict=True))
-    categories_in_use = sorted(set(data["category"].tolist()) & set(run.cycle.schemes))
+    _, first = np.unique(own, return_index=True)  # a unit's people share its category
+    categories = dict(zip(own[first].tolist(), data["category"][first].tolist(), strict=True))
+    categories_in_use = sorted(set(categories.values()) & set(run.cycle.schemes))
     cohorts = {category: load_cohort(run.pk, category) for category in categories_in_use} if written is None \
         else {str(columns["category"]): cohort for columns, cohort in written}
     inputs = _inputs(run, {category: cohorts[category] for category in categories_in_use})
     input_own = units.index_of(inputs.group_ids)
     year = run.cycle.year
-    rows = _unit_rows(run, units, False, _result_stats(data, np.arange(own.shape[0]), own, n),
-                      _input_stats(inputs, np.arange(input_own.shape[0]), input_own, n, year), categories)
-    result_rows, tree_keys = grouping.expand_to_ancestors(own, units.ancestors)
-    input_rows, input_keys = grouping.expand_to_ancestors(input_own, units.ancestors)
-    rows += _unit_rows(run, units, True, _result_stats(data, result_rows, tree_keys, n),
-                       _input_stats(inputs, input_rows, input_keys, n, year), categories)
-    segments = _segments(run, data, np.array(units.levels, dtype=object)[own] if n else np.zeros(0, dtype=object))
+    results, extra = _result_tally(data, own, n), _input_tally(inputs, input_own, n, year)
+    composite = data["composite"]
+    rows = _unit_rows(run, units, False, _result_stats(results, grouping.percentiles(own, n, composite)),
+                      _input_stats(extra), categories)
+    tree_rows, tree_keys = grouping.expand_to_ancestors(own, units.ancestors)
+    tree_percentiles = grouping.percentiles(tree_keys, n, composite[tree_rows])
+    rows += _unit_rows(run, units, True, _result_stats(_up(results, units), tree_percentiles),
+                       _input_stats(_up(extra, units)), categories)
+    segments = _segments(run, units, categories, results, own, composite)
     return Rollups(run, rows, segments)
 
 

@@ -16,22 +16,31 @@ from decimal import Decimal
 from typing import Any
 
 import numpy as np
-from django.core.files.base import ContentFile
+from django.core.files.base import File
 from django.core.files.storage import default_storage
-from django.db.models import FloatField, Value
-from django.db.models.functions import Cast, Coalesce
+from django.db.models import BooleanField, Case, DateField, Value, When
+from django.db.models.functions import Coalesce
 
 from kaohe.appeals.models import Waiver, WaiverStatus
 from kaohe.appraisal.models import Cycle, QuotaRaise
-from kaohe.collection.sheets import AGGREGATES, SATISFACTION_SAMPLE_MIN, SheetMatrix, sheet_matrix
-from kaohe.core.bulk import fetch_all
+from kaohe.collection.sheets import AGGREGATES, SATISFACTION_SAMPLE_MIN, SheetMatrix, cohort_sheets
+from kaohe.core.bulk import fetch_columns
 from kaohe.core.calendar import work_calendar
 from kaohe.engine import scheme as engine
 from kaohe.engine.cohort import Cohort, Waivers
 from kaohe.indicators.adapter import indicator_spec_from_snapshot, scheme_settings
 from kaohe.indicators.choices import category_subject
 from kaohe.org.choices import Level
-from kaohe.org.models import Accountability, CivilServant, Investigation, Leave, ProtectedState, Sanction, Unit
+from kaohe.org.models import (
+    Accountability,
+    CivilServant,
+    Investigation,
+    Leave,
+    Position,
+    ProtectedState,
+    Sanction,
+    Unit,
+)
 
 UPPER_POOL_LEVELS = ("inspector_1", "inspector_2", "researcher_1", "researcher_2", "researcher_3", "researcher_4")
 HEAVY_SANCTIONS = ("demerit", "major_demerit", "demotion", "removal")
@@ -58,42 +67,38 @@ class People:
     categories: np.ndarray
     upper_pool: np.ndarray
     difficulty: np.ndarray
-    probation_end: np.ndarray  # days since 1970-01-01, or a very small number without probation
+    probation_end: np.ndarray  # days since 1970-01-01 (NO_PROBATION without probation)
 
     def subset(self, mask: np.ndarray) -> "People":  # a boolean mask or an index array
         return People(*(getattr(self, f.name)[mask] for f in fields(self)))
 
 
-NO_PROBATION = np.iinfo(np.int64).min  # NaT as days
+NO_PROBATION = dt.date(1, 1, 1)  # long before any appraisal year
 
 
 def cycle_people(cycle: Cycle) -> People:
-    """One query for the people (numbers only, the difficulty cast to float by the database) and one for
-    the units' scheme categories; sorted by id here, not by the database."""
+    """One query for the people (numbers only: the post level's pool and the probation end worked out by
+    the database), one for the units' scheme categories and one for the positions' difficulty."""
     units = Unit.objects.filter(path__startswith=cycle.root.path)
     category_of = {uid: scheme_category(level, category)
                    for uid, level, category in units.values_list("id", "level", "category")}
     query = CivilServant.objects.filter(unit__in=units, status="active").order_by().annotate(
-        coefficient=Cast(Coalesce("position__difficulty", Value(1), output_field=FloatField()), FloatField()))
-    rows = fetch_all(query.values_list("id", "unit_id", "post_level", "coefficient", "probation_end"))
-    ids, unit_ids, posts, difficulty, probation = (zip(*rows, strict=True) if rows else ((),) * 5)
-    on_probation = [i for i, day in enumerate(probation) if day]
-    probation_end = np.full(len(rows), NO_PROBATION, dtype=np.int64)
-    probation_end[on_probation] = np.array([_as_date(probation[i]) for i in on_probation],
-                                           dtype="datetime64[D]").astype(np.int64)
-    unit_ids_array = np.array(unit_ids, dtype=np.int64)
-    present, position = np.unique(unit_ids_array, return_inverse=True)
+        post=Coalesce("position_id", Value(0)),
+        upper=Case(When(post_level__in=UPPER_POOL_LEVELS, then=Value(True)), default=Value(False),
+                   output_field=BooleanField()),
+        probation=Coalesce("probation_end", Value(NO_PROBATION), output_field=DateField()))
+    ids, unit_ids, upper, posts, probation = fetch_columns(
+        query.values_list("id", "unit_id", "upper", "post", "probation"), ("i8", "i8", "bool", "i8", "date"))
+    positions = np.array(Position.objects.values_list("id", "difficulty"), dtype=np.float64).reshape(-1, 2)
+    difficulty = np.ones(int(positions[:, 0].max(initial=0)) + 1)  # by position id; 1 without a position
+    difficulty[positions[:, 0].astype(np.int64)] = positions[:, 1]
+    present, position = np.unique(unit_ids, return_inverse=True)
     people = People(
-        ids=np.array(ids, dtype=np.int64), unit_ids=unit_ids_array,
+        ids=ids, unit_ids=unit_ids, upper_pool=upper, difficulty=difficulty[posts],
         categories=np.array([category_of[u] for u in present.tolist()], dtype=object)[position],
-        upper_pool=np.array([post in UPPER_POOL_LEVELS for post in posts], dtype=bool),
-        difficulty=np.array(difficulty, dtype=np.float64), probation_end=probation_end,
+        probation_end=probation.astype(np.int64),
     )
     return people.subset(np.argsort(people.ids, kind="stable"))
-
-
-def _as_date(value: dt.date | str) -> dt.date:
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
 
 
 def engine_scheme_from_snapshot(snapshot: dict[str, Any]) -> engine.Scheme:
@@ -164,7 +169,7 @@ def build_partitions(cycle: Cycle, as_of: dt.date) -> list[Partition]:
     from kaohe.units.quota import staff_effects  # units builds on appraisal; imported here, not at the top
 
     people = cycle_people(cycle)
-    sheets = sheet_matrix(cycle.year, root_path=cycle.root.path)
+    sheets = cohort_sheets(cycle.year, people.ids)
     effects = staff_effects(cycle)
     states = replace(year_states(cycle.year, as_of), quota_ratios=effects.ratios, unit_head_gate=effects.head_gate,
                      party_secretary_gate=effects.secretary_gate)
@@ -274,7 +279,8 @@ def save_snapshot(run_id: int, partitions: list[Partition]) -> None:
         path = snapshot_path(run_id, part.category)
         if default_storage.exists(path):
             default_storage.delete(path)
-        default_storage.save(path, ContentFile(buffer.getvalue()))
+        buffer.seek(0)
+        default_storage.save(path, File(buffer))  # streamed from the buffer: no second copy of a nation's GB
 
 
 def load_cohort(run_id: int, category: str) -> Cohort:

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 
 from kaohe.collection.models import SheetColumn, ValueSheet
-from kaohe.core.bulk import bulk_insert, fetch_chunks
+from kaohe.core.bulk import RaggedRowsError, bulk_insert, fetch_chunks, fetch_columns, unpack_doubles
 from kaohe.engine.codes import RATER_ROLES
 
 AGGREGATES = ("count", "total", "minimum", "maximum")
@@ -88,29 +88,38 @@ class SheetMatrix:
         return values
 
 
-def unpack(blobs: list[bytes], width: int) -> np.ndarray:
-    """Packed sheets as one matrix of `width` slots; older, shorter rows are padded with NaN."""
-    if set(map(len, blobs)) == {width * 8}:
-        return np.frombuffer(b"".join(blobs), dtype="<f8").reshape(len(blobs), width).copy()
-    matrix = np.full((len(blobs), width), np.nan)
-    for i, blob in enumerate(blobs):
-        row = np.frombuffer(blob, dtype="<f8")
-        matrix[i, : row.shape[0]] = row
-    return matrix
-
-
 def sheet_matrix(year: int, *, root_path: str = "/", person_ids: Iterable[int] | None = None) -> SheetMatrix:
     """The sheets of `year` for everyone under `root_path` (or the given people), in person order: one
-    query, read and unpacked a chunk at a time (a nation's 7 million sheets are 4 GB of numbers)."""
-    slots = layout()
-    width = max(slots.values()) + 1
+    query, read and unpacked a chunk at a time."""
     rows = ValueSheet.objects.filter(year=year)
     rows = rows.filter(person_id__in=list(person_ids)) if person_ids is not None else rows.filter(
         person__unit__path__startswith=root_path)
+    return _read(rows.order_by("person_id"), layout())
+
+
+def cohort_sheets(year: int, person_ids: np.ndarray) -> SheetMatrix:
+    """The sheets of `person_ids` (sorted, many), row i for person i (NaN without a sheet): the year's
+    sheets between the first and the last id in one pass, no join and no sort in the database; on
+    PostgreSQL one binary COPY read by numpy (a nation's 7 million sheets: 4 GB in about 6 s)."""
+    slots = layout()
+    width = max(slots.values()) + 1
+    if not person_ids.shape[0]:
+        return SheetMatrix(person_ids, np.empty((0, width)), slots)
+    rows = ValueSheet.objects.filter(year=year, person_id__gte=int(person_ids[0]), person_id__lte=int(person_ids[-1]))
+    try:
+        ids, matrix = fetch_columns(rows.order_by().values_list("person_id", "data"), ("i8", f"f8x{width}"))
+        sheets = SheetMatrix(ids, matrix, slots)
+    except RaggedRowsError:  # sheets of an older, shorter layout among them
+        sheets = _read(rows.order_by(), slots)
+    return sheets.rows_for(person_ids)
+
+
+def _read(rows: QuerySet[ValueSheet], slots: Mapping[str, int]) -> SheetMatrix:
+    width = max(slots.values()) + 1
     ids, parts = [np.empty(0, dtype=np.int64)], [np.empty((0, width))]
-    for chunk in fetch_chunks(rows.order_by("person_id").values_list("person_id", "data")):
+    for chunk in fetch_chunks(rows.values_list("person_id", "data")):
         ids.append(np.fromiter((pid for pid, _ in chunk), dtype=np.int64, count=len(chunk)))
-        parts.append(unpack([data for _, data in chunk], width))
+        parts.append(unpack_doubles([data for _, data in chunk], width))
     return SheetMatrix(np.concatenate(ids), parts[1] if len(parts) == 2 else np.concatenate(parts), slots)
 
 

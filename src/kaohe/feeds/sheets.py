@@ -13,7 +13,8 @@ import polars as pl
 from django.db import connection
 
 from kaohe.collection.models import ValueSheet
-from kaohe.collection.sheets import FIXED, SheetMatrix, layout, sheets_update, unpack
+from kaohe.collection.sheets import FIXED, SheetMatrix, layout, sheets_update
+from kaohe.core.bulk import unpack_doubles
 from kaohe.core.pgcopy import copy_frame
 
 
@@ -26,7 +27,7 @@ def _current(year: int, ids: np.ndarray, slots: Mapping[str, int]) -> np.ndarray
         rows = cursor.fetchall()
     width = max(slots.values()) + 1
     found = np.array([pid for pid, _data in rows], dtype=np.int64)
-    return SheetMatrix(found, unpack([bytes(data) for _pid, data in rows], width), slots).rows_for(ids).dense()
+    return SheetMatrix(found, unpack_doubles([bytes(data) for _pid, data in rows], width), slots).rows_for(ids).dense()
 
 
 def _write(year: int, ids: np.ndarray, matrix: np.ndarray) -> int:
