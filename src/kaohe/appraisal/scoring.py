@@ -229,9 +229,10 @@ def _waivers(scheme: engine.Scheme, ids: np.ndarray, approved: dict[tuple[int, s
     """Approved waivers of this partition's people on the scheme's weighted indicators (a waiver of an
     indicator the scheme does not weigh has nothing to give back)."""
     columns = {spec.code: j for j, spec in enumerate(scheme.indicators) if spec.counted and spec.weight > 0}
-    rows = {pid: i for i, pid in enumerate(ids.tolist())} if approved else {}
-    return Waivers.of((rows[pid], columns[code], share) for (pid, code), share in approved.items()
-                      if pid in rows and code in columns)
+    rows = _rows_of(ids, np.array([pid for pid, _ in approved], dtype=np.int64)).tolist()
+    return Waivers.of((row, columns[code], share)
+                      for row, ((_, code), share) in zip(rows, approved.items(), strict=True)
+                      if row >= 0 and code in columns)
 
 
 def _ints(values: np.ndarray, dtype: type) -> np.ndarray:
@@ -239,9 +240,19 @@ def _ints(values: np.ndarray, dtype: type) -> np.ndarray:
     return converted
 
 
+def _rows_of(ids: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """The row of each `wanted` person in `ids` (sorted, as a partition's people are), −1 if absent."""
+    if not ids.shape[0]:
+        return np.full(wanted.shape[0], -1, dtype=np.int64)
+    at = np.minimum(np.searchsorted(ids, wanted), ids.shape[0] - 1)
+    return np.where(ids[at] == wanted, at, -1)
+
+
 def _lookup(ids: np.ndarray, mapping: dict[int, int]) -> np.ndarray:
-    return np.array([mapping.get(pid, 0) for pid in ids.tolist()], dtype=np.int64) if mapping else np.zeros(
-        ids.shape[0], dtype=np.int64)
+    values = np.zeros(ids.shape[0], dtype=np.int64)
+    rows = _rows_of(ids, np.fromiter(mapping, dtype=np.int64, count=len(mapping)))
+    values[rows[rows >= 0]] = np.fromiter(mapping.values(), dtype=np.int64, count=len(mapping))[rows >= 0]
+    return values
 
 
 def _flags(ids: np.ndarray, members: set[int]) -> np.ndarray:
