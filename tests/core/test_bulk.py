@@ -70,3 +70,11 @@ def test_fetch_columns_refuses_rows_of_another_width_on_postgresql(city):
         return
     with pytest.raises(RaggedRowsError):
         fetch_columns(query, ("i8", "f8x2"))
+
+
+def test_fetch_columns_of_no_rows_gives_empty_columns(city):
+    ids, sheets = fetch_columns(ValueSheet.objects.filter(year=1900).values_list("person_id", "data"),
+                                ("i8", "f8x3"))
+
+    assert ids.tolist() == []
+    assert sheets.shape == (0, 3)

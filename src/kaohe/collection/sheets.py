@@ -59,7 +59,7 @@ class SheetMatrix:
     rows: np.ndarray | None = None
 
     def column(self, name: str) -> np.ndarray:
-        """One slot of every person: a view without `rows`, a fresh contiguous array with them."""
+        """One slot of every person (a view: do not write to it)."""
         slot = self.slots.get(name)
         if slot is None:
             return np.full(self.person_ids.shape[0], np.nan)
@@ -83,14 +83,12 @@ class SheetMatrix:
 
     def dense(self) -> np.ndarray:
         """The people's rows as one matrix (a copy)."""
-        return self.matrix.copy() if self.rows is None else self._take(self.rows, slice(None))
-
-    def _take(self, rows: np.ndarray, slots: int | slice) -> np.ndarray:
-        missing = rows < 0
+        if self.rows is None:
+            return self.matrix.copy()
+        missing = self.rows < 0
         if missing.all():  # also: no sheet read at all
-            n = rows.shape[0]
-            return np.full((n,) if isinstance(slots, int) else (n, self.matrix.shape[1]), np.nan)
-        values: np.ndarray = self.matrix[np.where(missing, 0, rows), slots]
+            return np.full((self.rows.shape[0], self.matrix.shape[1]), np.nan)
+        values: np.ndarray = self.matrix[np.where(missing, 0, self.rows)]
         values[missing] = np.nan
         return values
 

@@ -64,7 +64,7 @@ def fetch_all(queryset: QuerySet[Any, Any]) -> list[tuple[Any, ...]]:
         return _fetch_binary(sql, params)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [tuple(bytes(v) if isinstance(v, memoryview) else v for v in row) for row in cursor.fetchall()]
+        return [_plain(row) for row in cursor.fetchall()]
 
 
 def _fetch_binary(sql: str, params: Any) -> list[tuple[Any, ...]]:
@@ -98,7 +98,7 @@ def fetch_columns(queryset: QuerySet[Any, Any], kinds: Sequence[str]) -> list[np
     """
     if connection.vendor != "postgresql":
         rows = fetch_all(queryset)
-        return [_column_of(list(values), kind, len(rows)) for values, kind in
+        return [_column_of(list(values), kind) for values, kind in
                 zip(zip(*rows, strict=True) if rows else [()] * len(kinds), kinds, strict=True)]
     sql, params = queryset.query.sql_with_params()
     body = bytearray()
@@ -108,21 +108,29 @@ def fetch_columns(queryset: QuerySet[Any, Any], kinds: Sequence[str]) -> list[np
                 # libpq hands over one message a row; psycopg's reader costs 1.2 µs a row in Python, this
                 # loop 0.3 µs. It stops after the trailer, and psycopg reads the end of the COPY.
                 get_copy_data = cursor.cursor.connection.pgconn.get_copy_data
-                data = b""
-                while data != COPY_TRAILER:
+                while True:
                     nbytes, data = get_copy_data(0)  # blocking
-                    if nbytes < 0:
+                    if nbytes < 0:  # ended before its trailer (an error): psycopg raises below
                         break
                     body.extend(data)
+                    if _ends_copy(body, nbytes):
+                        break
                 while copy.read():
                     pass
         _run_recorded(cursor, sql, params, copy_out)
     return _fixed_records(body, kinds)
 
 
-def _column_of(values: list[Any], kind: str, n: int) -> np.ndarray:
+def _ends_copy(body: bytearray, nbytes: int) -> bool:
+    """Whether the message just added to `body` is the trailer: a message of its own, or, without rows,
+    the end of the first message (the server sends the header with the first row or the trailer)."""
+    header = 19 + int.from_bytes(body[15:19], "big") if len(body) >= 19 else -1
+    return bytes(body[-2:]) == COPY_TRAILER and (nbytes == 2 or len(body) == header + 2)
+
+
+def _column_of(values: list[Any], kind: str) -> np.ndarray:
     if kind.startswith("f8x"):
-        return unpack_doubles(values, int(kind[3:])) if n else np.empty((0, int(kind[3:])))
+        return unpack_doubles(values, int(kind[3:]))
     return np.array(values, dtype=np.dtype(LOCAL[kind]))
 
 
@@ -185,7 +193,12 @@ def fetch_chunks(queryset: QuerySet[Any, Any]) -> Iterator[list[tuple[Any, ...]]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(FETCH_CHUNK):
-            yield [tuple(bytes(v) if isinstance(v, memoryview) else v for v in row) for row in rows]
+            yield [_plain(row) for row in rows]
+
+
+def _plain(row: Sequence[Any]) -> tuple[Any, ...]:
+    """A row with bytes where the driver gave a memoryview."""
+    return tuple(bytes(v) if isinstance(v, memoryview) else v for v in row)
 
 
 #: ids per `IN (…)` query off PostgreSQL: SQLite binds at most 32,766 parameters.
