@@ -295,8 +295,7 @@ def rollups_compute(run: ScoringRun, units: Units, written: Written | None) -> R
     composite = data["composite"]
     rows = _unit_rows(run, units, False, _result_stats(results, grouping.percentiles(own, n, composite)),
                       _input_stats(extra), categories)
-    tree_rows, tree_keys = grouping.expand_to_ancestors(own, units.ancestors)
-    tree_percentiles = grouping.percentiles(tree_keys, n, composite[tree_rows])
+    tree_percentiles = grouping.subtree_percentiles(own, units.ancestors, composite)
     rows += _unit_rows(run, units, True, _result_stats(_up(results, units), tree_percentiles),
                        _input_stats(_up(extra, units)), categories)
     segments = _segments(run, units, categories, results, own, composite)
