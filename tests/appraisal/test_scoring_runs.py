@@ -3,7 +3,7 @@
 import datetime as dt
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from kaohe.appraisal.models import RunResult, ScoringRun
@@ -86,3 +86,23 @@ def test_a_result_is_explained_from_the_runs_own_snapshot_even_after_the_data_ch
     assert float(explained.explanation.composite) == pytest.approx(result.composite, abs=0.01)
     assert float(explained.explanation.points_lost) == pytest.approx(100 - result.composite, abs=0.5)
     assert any(item.code.startswith("lost") or "lost" in item.sentence for item in explained.explanation.items)
+
+
+def test_on_postgresql_each_run_has_a_partition_of_its_own_with_the_tables_keys():
+    if connection.vendor != "postgresql":
+        pytest.skip("the result table is partitioned on PostgreSQL only")
+    city = _city_with_people()
+    cycle = cycle_open(actor=None, name="2026年度考核", year=2026, root=city.city)
+    runs = [scoring_run_execute(run=scoring_run_create(actor=None, cycle=cycle), as_of=AS_OF) for _ in range(2)]
+
+    with connection.cursor() as cursor:
+        for run in runs:
+            cursor.execute(f"SELECT count(*) FROM appraisal_runresult_run{run.pk}")  # noqa: S608
+            assert cursor.fetchone()[0] == CivilServant.objects.count()
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = %s", [f"appraisal_runresult_run{run.pk}"])
+            keys = sorted(d.split(" USING btree ")[1] for (d,) in cursor.fetchall())
+            assert keys == ["(id, run_id)", "(run_id, group_id, grade)", "(run_id, person_id)"]
+    first = RunResult.objects.filter(run=runs[0]).order_by("person_id")[0]
+    with pytest.raises(IntegrityError), transaction.atomic():  # a person once per run, as before partitions
+        RunResult.objects.create(**{f.attname: getattr(first, f.attname)
+                                        for f in RunResult._meta.concrete_fields if f.attname != "id"})

@@ -16,10 +16,10 @@ from kaohe.accounts.roles import Role
 from kaohe.accounts.scope import scope_for
 from kaohe.analytics.rollups import Rollups, Units, Written, rollups_compute, rollups_prepare, rollups_save
 from kaohe.appraisal.models import Cycle, QuotaRaise, RunResult, RunStatus, ScoringRun
+from kaohe.appraisal.result_partitions import results_write
 from kaohe.appraisal.results import result_columns
 from kaohe.appraisal.scoring import Partition, build_partitions, save_snapshot
 from kaohe.audit.services import audit_append
-from kaohe.core.bulk import copy_columns
 from kaohe.core.errors import ApplicationError, PermissionDeniedError
 from kaohe.engine.scoring import score_cohort
 from kaohe.indicators.adapter import snapshot
@@ -113,7 +113,7 @@ def scoring_run_execute(*, run: ScoringRun, as_of: dt.date, progress: Any = None
     with transaction.atomic(), ThreadPoolExecutor(max_workers=1) as thread:
         # snapshot, digest and roll-ups (files and numpy, no SQL) are made while the database takes the rows
         aside = thread.submit(_snapshot_digest_rollups, run_with_cycle, partitions, units, written)
-        count = sum(copy_columns(RunResult, columns) for columns, _ in written)
+        count = results_write(run.pk, [columns for columns, _ in written])
         digest, rollups = aside.result()
         ScoringRun.objects.filter(cycle=cycle, is_current=True).update(is_current=False)
         run.status, run.is_current, run.people = RunStatus.SUCCEEDED, True, count

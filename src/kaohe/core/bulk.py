@@ -23,12 +23,13 @@ def _adapt(value: Any) -> Any:
 
 
 def bulk_insert(model: type[Model], columns: Sequence[str], rows: Iterable[Sequence[Any]], *,
-                json_columns: Sequence[int] = ()) -> int:
+                json_columns: Sequence[int] = (), table: str | None = None) -> int:
     """Insert rows (values in `columns` order, database column names) in one statement; returns the count.
 
     Values must be plain numbers, strings, bytes or None; `json_columns` are positions serialised as JSON.
+    `table` is another table of the model's columns (a partition being loaded); by default the model's.
     """
-    table = model._meta.db_table
+    table = table or model._meta.db_table
     quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
     if json_columns:
         rows = ([_adapt(v) if i in json_columns else v for i, v in enumerate(row)] for row in rows)
@@ -221,13 +222,13 @@ def missing_ids(model: type[Model], ids: np.ndarray) -> np.ndarray:
     return np.setdiff1d(wanted, np.array(found, dtype=np.int64))
 
 
-def copy_columns(model: type[Model], columns: Mapping[str, Any]) -> int:
+def copy_columns(model: type[Model], columns: Mapping[str, Any], *, table: str | None = None) -> int:
     """Insert whole columns in one statement: numpy arrays, or one value for every row.
 
     PostgreSQL, 100 rows or more, numeric and text arrays and constant numbers, text, dates, times and
     booleans: one binary COPY built with numpy (NaN in a float column is NULL). Otherwise (few rows, date
     arrays, other databases) one row-wise COPY or executemany. NaN becomes NULL everywhere. Returns the
-    number of rows.
+    number of rows. `table` as in `bulk_insert`.
     """
     fields = {f.column: f for f in model._meta.concrete_fields}
     kinds = {c: KINDS.get(fields[c].get_internal_type(), "other") for c in columns}
@@ -238,12 +239,12 @@ def copy_columns(model: type[Model], columns: Mapping[str, Any]) -> int:
         frame = pl.DataFrame({c: v.astype(np.int64) if v.dtype.kind == "b" else v
                               for c, v in columns.items() if isinstance(v, np.ndarray)})
         constants = {c: v for c, v in columns.items() if not isinstance(v, np.ndarray)}
-        sql = f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)"
+        sql = f"COPY {table or model._meta.db_table} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)"
         with connection.cursor() as cursor:
-            _run_recorded(cursor, sql, None, lambda: copy_frame(model, frame, constants=constants))
+            _run_recorded(cursor, sql, None, lambda: copy_frame(model, frame, constants=constants, table=table))
         return n
     lists = [_python_column(v, n, integer=kinds[c] in ("i8", "i4", "i2")) for c, v in columns.items()]
-    return bulk_insert(model, list(columns), zip(*lists, strict=True))
+    return bulk_insert(model, list(columns), zip(*lists, strict=True), table=table)
 
 
 WIRE_KINDS = ("i8", "i4", "i2", "f8")

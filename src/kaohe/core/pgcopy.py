@@ -123,15 +123,17 @@ class FrameCopy:
 
 
 @contextmanager
-def frame_copy(model: type[Model], columns: list[str], constants: Mapping[str, Any]) -> Iterator[FrameCopy]:
-    """Open a binary COPY into `model`'s table for `columns` (from frames) plus `constants` (every row)."""
+def frame_copy(model: type[Model], columns: list[str], constants: Mapping[str, Any],
+               table: str | None = None) -> Iterator[FrameCopy]:
+    """Open a binary COPY into `model`'s table (or `table`, of the model's columns) for `columns` (from
+    frames) plus `constants` (every row)."""
     from psycopg.copy import QueuedLibpqWriter
 
     fields = {f.column: f for f in model._meta.concrete_fields}
     kinds = {name: KINDS[fields[name].get_internal_type()] for name in [*columns, *constants]}
     encoded = {name: _constant(kinds[name], value) for name, value in constants.items()}
     quoted = ", ".join(connection.ops.quote_name(c) for c in [*columns, *constants])
-    sql = f"COPY {model._meta.db_table} ({quoted}) FROM STDIN (FORMAT BINARY)"
+    sql = f"COPY {table or model._meta.db_table} ({quoted}) FROM STDIN (FORMAT BINARY)"
     with connection.cursor() as cursor:
         raw = cursor.cursor
         with raw.copy(sql, writer=QueuedLibpqWriter(raw)) as copy:
@@ -140,8 +142,9 @@ def frame_copy(model: type[Model], columns: list[str], constants: Mapping[str, A
             copy.write(TRAILER)
 
 
-def copy_frame(model: type[Model], frame: pl.DataFrame, *, constants: Mapping[str, Any]) -> int:
+def copy_frame(model: type[Model], frame: pl.DataFrame, *, constants: Mapping[str, Any],
+               table: str | None = None) -> int:
     """Insert every row of `frame` (columns named as the table's) plus constant columns; one COPY."""
-    with frame_copy(model, list(frame.columns), constants) as copier:
+    with frame_copy(model, list(frame.columns), constants, table) as copier:
         copier.write(frame)
     return copier.rows
