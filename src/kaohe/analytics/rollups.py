@@ -195,33 +195,38 @@ def _input_stats(tally: dict[str, Any]) -> dict[str, Any]:
                 indicators={code: _mean(figures) for code, figures in tally["indicators"].items()})
 
 
-def _number(value: Any, digits: int = 2) -> float | None:
-    number = float(value)
-    return None if np.isnan(number) else round(number, digits)
+def _numbers(values: np.ndarray) -> list[Any]:
+    """A column's values (or each row's of a matrix) as the rows store them: rounded to 2 places, NaN as
+    None; converted to Python numbers at once, not one numpy scalar at a time."""
+    if values.ndim > 1:
+        return [_numbers(row) for row in values]
+    return [None if v != v else round(v, 2) for v in values.astype(np.float64).tolist()]  # NaN ≠ NaN
 
 
 def _unit_rows(run: ScoringRun, units: Units, tree: bool, stats: dict[str, Any], extra: dict[str, Any],
                categories: dict[int, str]) -> list[list[Any]]:
-    rows = []
-    for i in np.flatnonzero(stats["people"] > 0).tolist():
-        rows.append([
-            run.pk, int(units.ids[i]), tree, units.paths[i], int(units.depths[i]), units.levels[i],
-            "" if tree else categories.get(i, ""), *_common(stats, i),
-            _number(extra["satisfaction"][i]), _number(extra["complaints"][i]),
-            [int(v) for v in stats["histogram"][i]], [_number(v) for v in stats["dimensions"][i]],
-            [int(v) for v in stats["gates"][i]],
-            {name: int(stats["consequences"][i, j]) for j, name in enumerate(CONSEQUENCES)},
-            {str(year): [int(v) for v in counts[i]] for year, counts in extra["history"].items()},
-            {code: value for code, means in extra["indicators"].items()
-             if (value := _number(means[i])) is not None},
-        ])
-    return rows
+    kept = np.flatnonzero(stats["people"] > 0)
+    indicators = {code: _numbers(means[kept]) for code, means in extra["indicators"].items()}
+    history = {str(year): counts[kept].tolist() for year, counts in extra["history"].items()}
+    columns = zip(
+        kept.tolist(), _common(stats, kept), _numbers(extra["satisfaction"][kept]),
+        _numbers(extra["complaints"][kept]), stats["histogram"][kept].tolist(),
+        _numbers(stats["dimensions"][kept]), stats["gates"][kept].tolist(), stats["consequences"][kept].tolist(),
+        strict=True)
+    return [[run.pk, int(units.ids[i]), tree, units.paths[i], int(units.depths[i]), units.levels[i],
+             "" if tree else categories.get(i, ""), *common, satisfaction, complaints, histogram, dimensions, gates,
+             dict(zip(CONSEQUENCES, consequences, strict=True)),
+             {year: counts[j] for year, counts in history.items()},
+             {code: means[j] for code, means in indicators.items() if means[j] is not None}]
+            for j, (i, common, satisfaction, complaints, histogram, dimensions, gates, consequences)
+            in enumerate(columns)]
 
 
-def _common(stats: dict[str, Any], i: int) -> list[Any]:
-    return [int(stats[name][i]) for name in ("people", "grade_1", "grade_2", "grade_3", "grade_4", "no_grade",
-                                             "non_grade", "quota", "participants")] + [
-        _number(stats["composite_mean"][i]), *(_number(v) for v in stats["percentiles"][i])]
+def _common(stats: dict[str, Any], kept: np.ndarray) -> list[list[Any]]:
+    """The figures every roll-up row has, for the `kept` keys."""
+    counts = np.column_stack([stats[name][kept] for name in COMMON_FIELDS[:9]]).astype(np.int64).tolist()
+    means = _numbers(np.column_stack([stats["composite_mean"][kept], stats["percentiles"][kept]]))
+    return [c + m for c, m in zip(counts, means, strict=True)]
 
 
 COMMON_FIELDS = ("people", "grade_1", "grade_2", "grade_3", "grade_4", "no_grade", "non_grade", "quota",
@@ -240,13 +245,12 @@ def _segments(run: ScoringRun, units: Units, categories: dict[int, str], results
     m = names.shape[0]
     tally = {name: grouping.add_by_key(value, of_unit, m) for name, value in results.items()}
     stats = _result_stats(tally, grouping.percentiles(of_unit[own], m, composite))
+    kept = np.flatnonzero(stats["people"] > 0)
     rows = []
-    for i, name in enumerate(names.tolist()):
-        if not stats["people"][i]:
-            continue
-        category, level = name.split("\x00")
-        rows.append([run.pk, category, level, *_common(stats, i), [int(v) for v in stats["histogram"][i]],
-                     [_number(v) for v in stats["dimensions"][i]]])
+    for i, common in zip(kept.tolist(), _common(stats, kept), strict=True):
+        category, level = str(names[i]).split("\x00")
+        rows.append([run.pk, category, level, *common, stats["histogram"][i].tolist(),
+                     _numbers(stats["dimensions"][i])])
     return rows
 
 

@@ -107,26 +107,28 @@ def fetch_columns(queryset: QuerySet[Any, Any], kinds: Sequence[str]) -> list[np
         def copy_out() -> None:
             with cursor.cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT BINARY)", params) as copy:
                 # libpq hands over one message a row; psycopg's reader costs 1.2 µs a row in Python, this
-                # loop 0.3 µs. It stops after the trailer, and psycopg reads the end of the COPY.
+                # loop 0.3 µs. It stops after the trailer, and psycopg reads the end of the COPY. The first
+                # message holds the header and the first row, or the trailer when there is no row.
                 get_copy_data = cursor.cursor.connection.pgconn.get_copy_data
-                while True:
-                    nbytes, data = get_copy_data(0)  # blocking
-                    if nbytes < 0:  # ended before its trailer (an error): psycopg raises below
-                        break
+                nbytes, data = get_copy_data(0)  # blocking
+                if nbytes >= 0:
                     body.extend(data)
-                    if _ends_copy(body, nbytes):
-                        break
+                    if not _no_rows(body):
+                        while nbytes != 2:  # the trailer: a row has at least one field, so 2 bytes are −1
+                            nbytes, data = get_copy_data(0)
+                            if nbytes < 0:  # ended before its trailer (an error): psycopg raises below
+                                break
+                            body.extend(data)
                 while copy.read():
                     pass
         _run_recorded(cursor, sql, params, copy_out)
     return _fixed_records(body, kinds)
 
 
-def _ends_copy(body: bytearray, nbytes: int) -> bool:
-    """Whether the message just added to `body` is the trailer: a message of its own, or, without rows,
-    the end of the first message (the server sends the header with the first row or the trailer)."""
-    header = 19 + int.from_bytes(body[15:19], "big") if len(body) >= 19 else -1
-    return bytes(body[-2:]) == COPY_TRAILER and (nbytes == 2 or len(body) == header + 2)
+def _no_rows(first_message: bytearray) -> bool:
+    """Whether the COPY's first message is its header and trailer only."""
+    header = 19 + int.from_bytes(first_message[15:19], "big") if len(first_message) >= 19 else -1
+    return len(first_message) == header + 2 and bytes(first_message[-2:]) == COPY_TRAILER
 
 
 def _column_of(values: list[Any], kind: str) -> np.ndarray:
