@@ -1,4 +1,4 @@
-"""Writing a run's result rows. On PostgreSQL the result table is partitioned by run (ADR 0010): a run's
+"""Writing a run's result rows. On PostgreSQL the result table is partitioned by run (ADR 0013): a run's
 rows are copied into a bare table of their own, which is then attached as the run's partition. Attaching
 builds the partition's indexes by one sort each, instead of 7 million random B-tree inserts (on the
 2-core machine: 94 s to insert a nation into the indexed table, 28 s into a bare one). All of it
