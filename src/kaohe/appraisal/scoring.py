@@ -11,6 +11,7 @@ import io
 import json
 import os
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal
 from typing import Any
@@ -165,7 +166,9 @@ def _add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(day.year + month // 12, month % 12 + 1, min(day.day, 28))
 
 
-def build_partitions(cycle: Cycle, as_of: dt.date) -> list[Partition]:
+def partition_builders(cycle: Cycle, as_of: dt.date) -> list[Callable[[], Partition]]:
+    """The reads every partition shares, now; then one builder a scheme category that gathers that
+    partition's inputs when called (so a caller can score one partition while it builds the next)."""
     from kaohe.units.quota import staff_effects  # units builds on appraisal; imported here, not at the top
 
     people = cycle_people(cycle)
@@ -175,13 +178,15 @@ def build_partitions(cycle: Cycle, as_of: dt.date) -> list[Partition]:
                      party_secretary_gate=effects.secretary_gate)
     raises = {(g, p): e for g, p, e in QuotaRaise.objects.filter(cycle=cycle).values_list("group_id", "pool", "extra")}
     working_days = work_calendar().working_days(dt.date(cycle.year, 1, 1), dt.date(cycle.year, 12, 31))
-    partitions = []
-    for category in sorted(set(people.categories.tolist()) & set(cycle.schemes)):
+
+    def build(category: str) -> Partition:
         group = people.subset(people.categories == category)
         scheme = engine_scheme_from_snapshot(cycle.schemes[category])
         cohort = _cohort(scheme, group, sheets.rows_for(group.ids), states, raises, working_days, as_of)
-        partitions.append(Partition(category, scheme, cohort))
-    return partitions
+        return Partition(category, scheme, cohort)
+
+    return [functools.partial(build, category)
+            for category in sorted(set(people.categories.tolist()) & set(cycle.schemes))]
 
 
 def _cohort(scheme: engine.Scheme, people: People, sheet: SheetMatrix, states: States,

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -18,10 +19,10 @@ from kaohe.analytics.rollups import Rollups, Units, Written, rollups_compute, ro
 from kaohe.appraisal.models import Cycle, QuotaRaise, RunResult, RunStatus, ScoringRun
 from kaohe.appraisal.result_partitions import results_write
 from kaohe.appraisal.results import result_columns
-from kaohe.appraisal.scoring import Partition, build_partitions, save_snapshot
+from kaohe.appraisal.scoring import Partition, partition_builders, save_snapshot
 from kaohe.audit.services import audit_append
 from kaohe.core.errors import ApplicationError, PermissionDeniedError
-from kaohe.engine.scoring import score_cohort
+from kaohe.engine.scoring import CohortResult, score_cohort
 from kaohe.indicators.adapter import snapshot
 from kaohe.indicators.choices import SchemeStatus
 from kaohe.indicators.models import Scheme
@@ -97,15 +98,8 @@ def scoring_run_execute(*, run: ScoringRun, as_of: dt.date, progress: Any = None
     """Score every partition, then write all results and make the run current in one transaction:
     if anything fails before the commit, the previous current run stays current and intact."""
     cycle = run.cycle
-    partitions = build_partitions(cycle, as_of)
-    outcomes = []
-    for done, part in enumerate(partitions, start=1):
-        result = score_cohort(part.scheme, part.cohort)
-        if isinstance(result, list):
-            raise ProblemsError(result)
-        outcomes.append((part, result))
-        if progress:
-            progress(done, len(partitions) + 1)
+    outcomes = _score_partitions(partition_builders(cycle, as_of), progress)
+    partitions = [part for part, _ in outcomes]
     floor = _floor(run)
     written = [(result_columns(run.pk, part.category, part.cohort, result, floor), part.cohort)
                for part, result in outcomes]
@@ -123,6 +117,26 @@ def scoring_run_execute(*, run: ScoringRun, as_of: dt.date, progress: Any = None
                      detail={"version": run.version, "people": count, "digest": run.input_digest})
         rollups_save(rollups)  # the analysis roll-ups turn current with the run
     return run
+
+
+def _score_partitions(builders: list[Callable[[], Partition]],
+                      progress: Any) -> list[tuple[Partition, CohortResult]]:
+    """Each partition scored on the engine's thread while this one gathers the next one's inputs (numpy
+    leaves the GIL in both, and the database has nothing to do yet); progress after each is scored."""
+    pending = []
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kaohe-score") as engine_thread:
+        for build in builders:
+            part = build()
+            pending.append((part, engine_thread.submit(score_cohort, part.scheme, part.cohort)))
+        outcomes = []
+        for done, (part, scored) in enumerate(pending, start=1):
+            result = scored.result()
+            if isinstance(result, list):
+                raise ProblemsError(result)
+            outcomes.append((part, result))
+            if progress:
+                progress(done, len(builders) + 1)
+    return outcomes
 
 
 def _snapshot_digest_rollups(run: ScoringRun, partitions: list[Partition], units: Units,
