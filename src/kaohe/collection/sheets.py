@@ -71,7 +71,7 @@ class SheetMatrix:
     def _by_column(self) -> np.ndarray:
         """The people's rows gathered once, column-major: each slot a contiguous column (gathering slot
         by slot from the packed rows touches a cache line per person and slot). Gathered and turned a
-        block of people at a time, so each block is turned in cache (a nation: 4 s, not 18)."""
+        block of people at a time, so each block is turned in cache (4.8 million people: 3.0 s, not 8.3)."""
         every = np.arange(self.matrix.shape[0]) if self.rows is None else self.rows
         out = np.empty((every.shape[0], self.matrix.shape[1]), order="F")
         for start in range(0, every.shape[0], GATHER_ROWS):
