@@ -63,3 +63,23 @@ def test_restore_needs_confirmation(tmp_path):
 def test_a_missing_file_is_a_clear_error(tmp_path):
     with pytest.raises(CommandError, match="no backup file"):
         call_command("restore", str(tmp_path / "nothing.kbk"), "--yes")
+
+
+def test_the_restore_drill_brings_back_a_runs_results_on_their_own_partition(tmp_path):
+    import datetime as dt
+
+    from kaohe.appraisal.models import RunResult
+    from kaohe.appraisal.services import cycle_open, scoring_run_create, scoring_run_execute
+    from tests.appraisal.test_scoring_runs import _city_with_people
+
+    city = _city_with_people(2)
+    cycle = cycle_open(actor=None, name="2026年度考核", year=2026, root=city.city)
+    run = scoring_run_execute(run=scoring_run_create(actor=None, cycle=cycle), as_of=dt.date(2026, 12, 31))
+    grades = sorted(RunResult.objects.filter(run=run).values_list("person_id", "grade"))
+    result = backup_create(tmp_path)
+    RunResult.objects.filter(run=run).delete()
+
+    call_command("restore", str(result.path), "--yes")
+
+    assert sorted(RunResult.objects.filter(run=run).values_list("person_id", "grade")) == grades
+    assert restore_check(result.manifest) == []

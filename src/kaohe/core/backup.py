@@ -17,7 +17,7 @@ import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, cast
 
 from django.apps import apps
 from django.core.files.storage import default_storage
@@ -123,16 +123,31 @@ def _unpack(path: Path, into: Path) -> dict[str, Any]:
 def _restore_database(dump: Path) -> None:
     if connection.vendor == "postgresql":
         connection.close()
-        args, env = _pg_env()
-        command = ["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction", *args,
-                   "-d", connection.settings_dict["NAME"], str(dump)]
-        result = subprocess.run(command, env=env, capture_output=True, text=True)  # noqa: S603
-        if result.returncode:
-            raise BackupError(f"pg_restore failed: {result.stderr.strip()}")
+        _restore_postgresql(dump)
         return
     connection.ensure_connection()
     with sqlite3.connect(dump) as source:
         source.backup(connection.connection)
+
+
+def _restore_postgresql(dump: Path) -> None:
+    """The dump's SQL after a fresh schema, in one transaction: all of it or nothing. (`pg_restore --clean`
+    cannot drop the results' partitions: it drops their inherited keys one by one, which PostgreSQL refuses.)"""
+    args, env = _pg_env()
+    script = subprocess.Popen(["pg_restore", "--no-owner", "-f", "-", str(dump)],  # noqa: S603, S607
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    psql = subprocess.Popen(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "--single-transaction", *args,  # noqa: S603, S607
+                             "-d", connection.settings_dict["NAME"]],
+                            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    into = cast(IO[bytes], psql.stdin)  # both pipes, as asked
+    into.write(b"DROP SCHEMA public CASCADE; CREATE SCHEMA public;\n")
+    shutil.copyfileobj(cast(IO[bytes], script.stdout), into)
+    into.close()
+    errors = [(name, process.wait(), process.stderr.read().decode().strip() if process.stderr else "")
+              for name, process in (("pg_restore", script), ("psql", psql))]
+    for name, code, message in errors:
+        if code:
+            raise BackupError(f"{name} failed: {message}")
 
 
 def backup_restore(path: Path) -> dict[str, Any]:
