@@ -72,7 +72,8 @@ def subtree_percentiles(unit_index: np.ndarray, ancestors: np.ndarray, values: n
         key = ancestors[unit_index, level]
         kept = key >= 0
         found = percentiles(key[kept], n, values[kept])
-        out[~np.isnan(found[:, 0])] = found[~np.isnan(found[:, 0])]
+        at_level = ~np.isnan(found[:, 0])  # the level's units that have values
+        out[at_level] = found[at_level]
     return out
 
 
