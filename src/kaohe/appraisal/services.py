@@ -2,7 +2,7 @@
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -15,14 +15,14 @@ from django.utils.translation import gettext as _
 from kaohe.accounts.models import User
 from kaohe.accounts.roles import Role
 from kaohe.accounts.scope import scope_for
-from kaohe.analytics.rollups import Rollups, Units, Written, rollups_compute, rollups_prepare, rollups_save
+from kaohe.analytics.rollups import Rollups, Units, rollups_compute, rollups_prepare, rollups_save
 from kaohe.appraisal.models import Cycle, QuotaRaise, RunResult, RunStatus, ScoringRun
-from kaohe.appraisal.result_partitions import results_write
+from kaohe.appraisal.result_partitions import RunResultTable
 from kaohe.appraisal.results import result_columns
 from kaohe.appraisal.scoring import Partition, partition_builders, save_snapshot
 from kaohe.audit.services import audit_append
 from kaohe.core.errors import ApplicationError, PermissionDeniedError
-from kaohe.engine.scoring import CohortResult, score_cohort
+from kaohe.engine.scoring import score_cohort
 from kaohe.indicators.adapter import snapshot
 from kaohe.indicators.choices import SchemeStatus
 from kaohe.indicators.models import Scheme
@@ -95,54 +95,69 @@ def _floor(run: ScoringRun) -> dict[int, int]:
 
 
 def scoring_run_execute(*, run: ScoringRun, as_of: dt.date, progress: Any = None) -> ScoringRun:
-    """Score every partition, then write all results and make the run current in one transaction:
-    if anything fails before the commit, the previous current run stays current and intact."""
+    """Score every partition, copying each one's results in while the next is scored; then make them the
+    run's results and the run current in one transaction: if anything fails before the commit, the
+    previous current run stays current and intact."""
     cycle = run.cycle
-    outcomes = _score_partitions(partition_builders(cycle, as_of), progress)
-    partitions = [part for part, _ in outcomes]
-    floor = _floor(run)
-    written = [(result_columns(run.pk, part.category, part.cohort, result, floor), part.cohort)
-               for part, result in outcomes]
-    run_with_cycle, units = rollups_prepare(run)
-    with transaction.atomic(), ThreadPoolExecutor(max_workers=1) as thread:
-        # snapshot, digest and roll-ups (files and numpy, no SQL) are made while the database takes the rows
-        aside = thread.submit(_snapshot_digest_rollups, run_with_cycle, partitions, units, written)
-        count = results_write(run.pk, [columns for columns, _ in written])
-        digest, rollups = aside.result()
-        ScoringRun.objects.filter(cycle=cycle, is_current=True).update(is_current=False)
-        run.status, run.is_current, run.people = RunStatus.SUCCEEDED, True, count
-        run.input_digest, run.finished_at = digest, timezone.now()
-        run.save(update_fields=["status", "is_current", "people", "input_digest", "finished_at"])
-        audit_append(actor=None, action="appraisal.run.finish", object_type="cycle", object_id=cycle.pk,
-                     detail={"version": run.version, "people": count, "digest": run.input_digest})
-        rollups_save(rollups)  # the analysis roll-ups turn current with the run
+    table = RunResultTable(run.pk)
+    try:
+        outcomes = _score_and_copy(partition_builders(cycle, as_of), _floor(run), table, progress)
+        run_with_cycle, units = rollups_prepare(run)
+        with transaction.atomic(), ThreadPoolExecutor(max_workers=1) as thread:
+            # snapshot, digest and roll-ups (files and numpy, no SQL) are made while the database indexes the rows
+            aside = thread.submit(_snapshot_digest_rollups, run_with_cycle, outcomes, units)
+            count = table.attach()
+            digest, rollups = aside.result()
+            ScoringRun.objects.filter(cycle=cycle, is_current=True).update(is_current=False)
+            run.status, run.is_current, run.people = RunStatus.SUCCEEDED, True, count
+            run.input_digest, run.finished_at = digest, timezone.now()
+            run.save(update_fields=["status", "is_current", "people", "input_digest", "finished_at"])
+            audit_append(actor=None, action="appraisal.run.finish", object_type="cycle", object_id=cycle.pk,
+                         detail={"version": run.version, "people": count, "digest": run.input_digest})
+            rollups_save(rollups)  # the analysis roll-ups turn current with the run
+    except BaseException:
+        table.discard()
+        raise
     return run
 
 
-def _score_partitions(builders: list[Callable[[], Partition]],
-                      progress: Any) -> list[tuple[Partition, CohortResult]]:
-    """Each partition scored on the engine's thread while this one gathers the next one's inputs (numpy
-    leaves the GIL in both, and the database has nothing to do yet); progress after each is scored."""
-    pending = []
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kaohe-score") as engine_thread:
-        for build in builders:
-            part = build()
-            pending.append((part, engine_thread.submit(score_cohort, part.scheme, part.cohort)))
+Scored = tuple[Partition, Mapping[str, Any]]
+
+
+def _score_and_copy(builders: list[Callable[[], Partition]], floor: dict[int, int], table: RunResultTable,
+                    progress: Any) -> list[Scored]:
+    """Each partition's inputs gathered and scored on the engine's thread while this one copies the
+    previous partition's results in (numpy and the wait for the database both leave the GIL);
+    progress after each is copied."""
+    engine_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kaohe-score")
+    try:
+        pending = [engine_thread.submit(_score_partition, build, table.run_id, floor) for build in builders]
         outcomes = []
-        for done, (part, scored) in enumerate(pending, start=1):
-            result = scored.result()
-            if isinstance(result, list):
-                raise ProblemsError(result)
-            outcomes.append((part, result))
+        for done, scored in enumerate(pending, start=1):
+            part, columns = scored.result()
+            table.add(columns)
+            outcomes.append((part, columns))
             if progress:
                 progress(done, len(builders) + 1)
+    finally:
+        engine_thread.shutdown(cancel_futures=True)  # a failure does not wait for the partitions after it
     return outcomes
 
 
-def _snapshot_digest_rollups(run: ScoringRun, partitions: list[Partition], units: Units,
-                             written: Written) -> tuple[str, Rollups]:
-    """The work beside the COPY: the snapshot file, the inputs' digest, the roll-up rows (no SQL)."""
+def _score_partition(build: Callable[[], Partition], run_id: int, floor: dict[int, int]) -> Scored:
+    """A partition's inputs and its result columns (no SQL: this runs on the engine's thread)."""
+    part = build()
+    result = score_cohort(part.scheme, part.cohort)
+    if isinstance(result, list):
+        raise ProblemsError(result)
+    return part, result_columns(run_id, part.category, part.cohort, result, floor)
+
+
+def _snapshot_digest_rollups(run: ScoringRun, outcomes: list[Scored], units: Units) -> tuple[str, Rollups]:
+    """The work beside the attach: the snapshot file, the inputs' digest, the roll-up rows (no SQL)."""
+    partitions = [part for part, _ in outcomes]
     save_snapshot(run.pk, partitions)
+    written = [(columns, part.cohort) for part, columns in outcomes]
     return _digest(partitions), rollups_compute(run, units, written)
 
 
