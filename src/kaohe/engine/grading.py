@@ -223,15 +223,23 @@ class _Pools:
         span = high[1] - low[1] + 1
         count = (high[0] - low[0] + 1) * span
         if count > DENSE_POOL_SLOTS_PER_PERSON * n + 65536:
-            return cls._sparse(groups, np.zeros_like(groups) if pools is None else pools)
+            return cls._sparse(groups, np.zeros_like(groups) if pools is None else pools, low, high, span)
         key = np.empty(n, dtype=np.int64)
         for_each_block(n, partial(_arithmetic_key, groups, pools, low, span, key))
         return cls(key, count, {}, low, span)
 
     @classmethod
-    def _sparse(cls, groups: IntArray, pools: IntArray) -> _Pools:
-        unique, key = np.unique(np.stack([groups, pools], axis=1), axis=0, return_inverse=True)
-        slots = {(int(g), int(p)): i for i, (g, p) in enumerate(unique.tolist())}
+    def _sparse(cls, groups: IntArray, pools: IntArray, low: tuple[int, int], high: tuple[int, int],
+                span: int) -> _Pools:
+        """Keys by `np.unique` of one integer per (group, pool) (a 0.78 M cohort: 0.05 s; of the pairs
+        as rows, 1.1 s), or of the pairs when that integer could overflow."""
+        if max(abs(low[0]), abs(high[0])) < 2**62 // span:
+            unique, key = np.unique(groups * span + (pools - low[1]), return_inverse=True)
+            pairs = zip((unique // span).tolist(), (unique % span + low[1]).tolist(), strict=True)
+        else:
+            unique, key = np.unique(np.stack([groups, pools], axis=1), axis=0, return_inverse=True)
+            pairs = ((g, p) for g, p in unique.tolist())
+        slots = {(int(g), int(p)): i for i, (g, p) in enumerate(pairs)}
         return cls(key.reshape(-1).astype(np.int64), len(slots), slots, (0, 0), 1)
 
     def group_slots(self, group: int) -> IntArray:
