@@ -235,11 +235,10 @@ class _Pools:
         as rows, 1.1 s), or of the pairs when that integer could overflow."""
         if max(abs(low[0]), abs(high[0])) < 2**62 // span:
             unique, key = np.unique(groups * span + (pools - low[1]), return_inverse=True)
-            pairs = zip((unique // span).tolist(), (unique % span + low[1]).tolist(), strict=True)
+            pairs = np.stack([unique // span, unique % span + low[1]], axis=1)
         else:
-            unique, key = np.unique(np.stack([groups, pools], axis=1), axis=0, return_inverse=True)
-            pairs = ((g, p) for g, p in unique.tolist())
-        slots = {(int(g), int(p)): i for i, (g, p) in enumerate(pairs)}
+            pairs, key = np.unique(np.stack([groups, pools], axis=1), axis=0, return_inverse=True)
+        slots = {(int(g), int(p)): i for i, (g, p) in enumerate(pairs.tolist())}
         return cls(key.reshape(-1).astype(np.int64), len(slots), slots, (0, 0), 1)
 
     def group_slots(self, group: int) -> IntArray:
