@@ -10,7 +10,7 @@ from django.db import connection, transaction
 
 from kaohe.appraisal import services
 from kaohe.appraisal.models import RunResult, ScoringRun
-from kaohe.appraisal.result_partitions import partition_name
+from kaohe.appraisal.result_partitions import RunResultTable, partition_name
 from kaohe.appraisal.services import cycle_open, scoring_run_create, scoring_run_execute
 from kaohe.appraisal.tasks import scoring_run_start
 from kaohe.core.models import Job
@@ -45,19 +45,19 @@ def test_a_run_failing_after_its_results_were_copied_in_leaves_no_rows_and_no_ta
     first = scoring_run_execute(run=scoring_run_create(actor=None, cycle=cycle), as_of=AS_OF)
     second = scoring_run_create(actor=None, cycle=cycle)
     copied = []
-    prepare = services.rollups_prepare
+    attach = RunResultTable.attach
 
-    def prepare_after_copying(run):
+    def count_then_attach(table):
         if connection.vendor == "postgresql":
-            copied.append(_table_rows(partition_name(run.pk)))
-        return prepare(run)
+            copied.append(_table_rows(table.name))
+        return attach(table)
 
-    def snapshot_storage_full(*args):
-        raise OSError("No space left on device")
+    def rollups_out_of_memory(*args):
+        raise MemoryError("the roll-ups found no memory")
 
-    monkeypatch.setattr(services, "rollups_prepare", prepare_after_copying)
-    monkeypatch.setattr(services, "save_snapshot", snapshot_storage_full)  # fails beside the attach
-    with pytest.raises(OSError, match="No space left"):
+    monkeypatch.setattr(RunResultTable, "attach", count_then_attach)
+    monkeypatch.setattr(services, "rollups_compute", rollups_out_of_memory)  # its result is awaited after the attach
+    with pytest.raises(MemoryError, match="no memory"):
         scoring_run_execute(run=second, as_of=AS_OF)
 
     assert list(ScoringRun.objects.filter(cycle=cycle, is_current=True)) == [first]

@@ -14,7 +14,9 @@ def counts(keys: np.ndarray, n: int, mask: np.ndarray | None = None) -> np.ndarr
 
 def sums(keys: np.ndarray, n: int, values: np.ndarray) -> np.ndarray:
     """Sum of the non-NaN values per key."""
-    return np.bincount(keys, weights=np.nan_to_num(values.astype(np.float64)), minlength=n)
+    weights = values.astype(np.float64)  # a copy
+    weights[np.isnan(weights)] = 0
+    return np.bincount(keys, weights=weights, minlength=n)
 
 
 def means(keys: np.ndarray, n: int, values: np.ndarray) -> np.ndarray:

@@ -198,9 +198,12 @@ def _input_stats(tally: dict[str, Any]) -> dict[str, Any]:
 def _numbers(values: np.ndarray) -> list[Any]:
     """A column's values (or each row's of a matrix) as the rows store them: rounded to 2 places, NaN as
     None; converted to Python numbers at once, not one numpy scalar at a time."""
-    if values.ndim > 1:
-        return [_numbers(row) for row in values]
-    return [None if v != v else round(v, 2) for v in values.astype(np.float64).tolist()]  # NaN ≠ NaN
+    rows = values.astype(np.float64).tolist()
+    return [_rounded(row) for row in rows] if values.ndim > 1 else _rounded(rows)
+
+
+def _rounded(values: list[float]) -> list[Any]:
+    return [None if v != v else round(v, 2) for v in values]  # NaN ≠ NaN
 
 
 def _unit_rows(run: ScoringRun, units: Units, tree: bool, stats: dict[str, Any], extra: dict[str, Any],

@@ -281,22 +281,21 @@ def snapshot_path(run_id: int, category: str) -> str:
     return f"runs/{run_id}/{category}.npz"
 
 
-def save_snapshot(run_id: int, partitions: list[Partition]) -> None:
-    """Keep each partition's exact engine inputs, so a result can be explained later as it was scored."""
-    for part in partitions:
-        buffer = io.BytesIO()
-        arrays = {name: getattr(part.cohort, name) for name in COHORT_ARRAYS}
-        c = part.cohort
-        meta = {"working_days": c.working_days, "as_of": c.as_of.isoformat(),
-                "quota_raises": [[g, p, e] for (g, p), e in c.quota_raises.items()],
-                "group_quota_ratios": {str(g): str(r) for g, r in c.group_quota_ratios.items()},
-                "waivers": [c.waivers.rows.tolist(), c.waivers.columns.tolist(), c.waivers.shares.tolist()]}
-        np.savez(buffer, meta=np.array(json.dumps(meta)), **arrays)
-        path = snapshot_path(run_id, part.category)
-        if default_storage.exists(path):
-            default_storage.delete(path)
-        buffer.seek(0)
-        default_storage.save(path, File(buffer))  # streamed from the buffer: no second copy of a nation's GB
+def save_snapshot(run_id: int, part: Partition) -> None:
+    """Keep a partition's exact engine inputs, so a result can be explained later as it was scored."""
+    buffer = io.BytesIO()
+    arrays = {name: getattr(part.cohort, name) for name in COHORT_ARRAYS}
+    c = part.cohort
+    meta = {"working_days": c.working_days, "as_of": c.as_of.isoformat(),
+            "quota_raises": [[g, p, e] for (g, p), e in c.quota_raises.items()],
+            "group_quota_ratios": {str(g): str(r) for g, r in c.group_quota_ratios.items()},
+            "waivers": [c.waivers.rows.tolist(), c.waivers.columns.tolist(), c.waivers.shares.tolist()]}
+    np.savez(buffer, meta=np.array(json.dumps(meta)), **arrays)
+    path = snapshot_path(run_id, part.category)
+    if default_storage.exists(path):
+        default_storage.delete(path)
+    buffer.seek(0)
+    default_storage.save(path, File(buffer))  # streamed from the buffer: no second copy of a nation's GB
 
 
 def load_cohort(run_id: int, category: str) -> Cohort:

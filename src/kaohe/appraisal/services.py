@@ -3,7 +3,7 @@
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -77,14 +77,12 @@ def scoring_run_create(*, actor: User | None, cycle: Cycle, reason: str = "", fl
     return run
 
 
-def _digest(partitions: list[Any]) -> str:
-    hasher = hashlib.sha256()
-    for part in partitions:
-        hasher.update(part.category.encode())
-        for name in ("person_ids", "group_ids", "pool_ids", "values", "quarter_grades", "special_scores",
-                     "rater_sum", "rater_count", "history"):
-            hasher.update(np.ascontiguousarray(getattr(part.cohort, name)).tobytes())
-    return hasher.hexdigest()
+def _digest_add(hasher: Any, part: Partition) -> None:
+    """Add a partition's inputs to the run's digest (partitions in category order)."""
+    hasher.update(part.category.encode())
+    for name in ("person_ids", "group_ids", "pool_ids", "values", "quarter_grades", "special_scores",
+                 "rater_sum", "rater_count", "history"):
+        hasher.update(np.ascontiguousarray(getattr(part.cohort, name)).tobytes())
 
 
 def _floor(run: ScoringRun) -> dict[int, int]:
@@ -100,65 +98,55 @@ def scoring_run_execute(*, run: ScoringRun, as_of: dt.date, progress: Any = None
     previous current run stays current and intact."""
     cycle = run.cycle
     table = RunResultTable(run.pk)
+    engine_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kaohe-score")
     try:
-        outcomes = _score_and_copy(partition_builders(cycle, as_of), _floor(run), table, progress)
+        builders, floor = partition_builders(cycle, as_of), _floor(run)
         run_with_cycle, units = rollups_prepare(run)
-        with transaction.atomic(), ThreadPoolExecutor(max_workers=1) as thread:
-            # snapshot, digest and roll-ups (files and numpy, no SQL) are made while the database indexes the rows
-            aside = thread.submit(_snapshot_digest_rollups, run_with_cycle, outcomes, units)
+        digest = hashlib.sha256()
+        # One thread, in order: each partition scored, kept (snapshot, digest) and turned into result
+        # columns, then the roll-ups of all. This one copies each partition's results in meanwhile
+        # (numpy, files and the wait for the database all leave the GIL).
+        pending = [engine_thread.submit(_score_partition, build, run.pk, floor, digest) for build in builders]
+        rollups = engine_thread.submit(_rollups_of, run_with_cycle, units, pending)
+        for done, scored in enumerate(pending, start=1):
+            table.add(scored.result()[1])
+            if progress:
+                progress(done, len(pending) + 1)
+        with transaction.atomic():
             count = table.attach()
-            digest, rollups = aside.result()
             ScoringRun.objects.filter(cycle=cycle, is_current=True).update(is_current=False)
             run.status, run.is_current, run.people = RunStatus.SUCCEEDED, True, count
-            run.input_digest, run.finished_at = digest, timezone.now()
+            run.input_digest, run.finished_at = digest.hexdigest(), timezone.now()
             run.save(update_fields=["status", "is_current", "people", "input_digest", "finished_at"])
             audit_append(actor=None, action="appraisal.run.finish", object_type="cycle", object_id=cycle.pk,
                          detail={"version": run.version, "people": count, "digest": run.input_digest})
-            rollups_save(rollups)  # the analysis roll-ups turn current with the run
+            rollups_save(rollups.result())  # the analysis roll-ups turn current with the run
     except BaseException:
         table.discard()
         raise
+    finally:
+        engine_thread.shutdown(cancel_futures=True)  # a failure does not wait for the partitions after it
     return run
 
 
 Scored = tuple[Partition, Mapping[str, Any]]
 
 
-def _score_and_copy(builders: list[Callable[[], Partition]], floor: dict[int, int], table: RunResultTable,
-                    progress: Any) -> list[Scored]:
-    """Each partition's inputs gathered and scored on the engine's thread while this one copies the
-    previous partition's results in (numpy and the wait for the database both leave the GIL);
-    progress after each is copied."""
-    engine_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kaohe-score")
-    try:
-        pending = [engine_thread.submit(_score_partition, build, table.run_id, floor) for build in builders]
-        outcomes = []
-        for done, scored in enumerate(pending, start=1):
-            part, columns = scored.result()
-            table.add(columns)
-            outcomes.append((part, columns))
-            if progress:
-                progress(done, len(builders) + 1)
-    finally:
-        engine_thread.shutdown(cancel_futures=True)  # a failure does not wait for the partitions after it
-    return outcomes
-
-
-def _score_partition(build: Callable[[], Partition], run_id: int, floor: dict[int, int]) -> Scored:
-    """A partition's inputs and its result columns (no SQL: this runs on the engine's thread)."""
+def _score_partition(build: Callable[[], Partition], run_id: int, floor: dict[int, int], digest: Any) -> Scored:
+    """A partition's inputs, kept in the run's snapshot and digest, and its result columns (no SQL: this
+    runs on the engine's thread)."""
     part = build()
     result = score_cohort(part.scheme, part.cohort)
     if isinstance(result, list):
         raise ProblemsError(result)
+    save_snapshot(run_id, part)
+    _digest_add(digest, part)
     return part, result_columns(run_id, part.category, part.cohort, result, floor)
 
 
-def _snapshot_digest_rollups(run: ScoringRun, outcomes: list[Scored], units: Units) -> tuple[str, Rollups]:
-    """The work beside the attach: the snapshot file, the inputs' digest, the roll-up rows (no SQL)."""
-    partitions = [part for part, _ in outcomes]
-    save_snapshot(run.pk, partitions)
-    written = [(columns, part.cohort) for part, columns in outcomes]
-    return _digest(partitions), rollups_compute(run, units, written)
+def _rollups_of(run: ScoringRun, units: Units, pending: list[Future[Scored]]) -> Rollups:
+    """The roll-ups of every partition (on the engine's thread, after the partitions: each is done)."""
+    return rollups_compute(run, units, [(columns, part.cohort) for part, columns in (p.result() for p in pending)])
 
 
 def scoring_run_fail(*, run: ScoringRun, message: str) -> None:
