@@ -143,8 +143,10 @@ class RunResult(models.Model):
     # keys on run, person and group would be re-checked 110,000 times at commit (deferred), for nothing
     # (0.5 s of a city's run for the run key alone). Deleting a run still deletes its results (Django's
     # collector does the cascade, as it does for every key).
-    # Indexes: only (run, person) unique and (run, group, grade); a per-column index would be a third
-    # and fourth index to maintain for every one of the 110,000 rows a run writes.
+    # Keys: the primary key (run, person), and (run, group, grade); a per-column index would be a third
+    # and fourth index to build for every one of the rows a run writes. No surrogate id: on PostgreSQL it
+    # cost a sequence call per row and an index of its own (ADR 0014).
+    pk = models.CompositePrimaryKey("run", "person")
     run = models.ForeignKey(ScoringRun, on_delete=models.CASCADE, related_name="results", db_index=False,
                             db_constraint=False)
     person = models.ForeignKey(CivilServant, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False,
@@ -177,7 +179,6 @@ class RunResult(models.Model):
     weakest_dimension = models.SmallIntegerField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["run", "person"], name="run_result_unique")]
         indexes = [models.Index(fields=["run", "group", "grade"])]
 
     def __str__(self) -> str:

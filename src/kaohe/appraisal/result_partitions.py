@@ -40,15 +40,11 @@ class RunResultTable:
         self.count = 0
         if not self.partitioned:
             return
-        parent = RunResult._meta.db_table
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [parent])
-            (sequence,) = cursor.fetchone()
-            # names from model metadata and the catalogue, the run id an int: nothing from input
+            # names from model metadata, the run id an int: nothing from input
             cursor.execute(f"DROP TABLE IF EXISTS {self.name}")  # a killed attempt's, or a run id reused (tests flush)
-            cursor.execute(f"CREATE TABLE {self.name} (LIKE {parent} INCLUDING DEFAULTS INCLUDING CONSTRAINTS, "
-                           f"CHECK (run_id = {self.run_id}))")
-            cursor.execute(f"ALTER TABLE {self.name} ALTER COLUMN id SET DEFAULT nextval('{sequence}'::regclass)")
+            cursor.execute(f"CREATE TABLE {self.name} (LIKE {RunResult._meta.db_table} INCLUDING DEFAULTS "
+                           f"INCLUDING CONSTRAINTS, CHECK (run_id = {self.run_id}))")
 
     def add(self, columns: Mapping[str, Any]) -> None:
         if self.partitioned:
