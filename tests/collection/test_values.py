@@ -5,9 +5,10 @@ import polars as pl
 import pytest
 
 from kaohe.audit.models import AuditEvent
+from kaohe.collection import sheets
 from kaohe.collection.models import IndicatorValue, ValueSheet
 from kaohe.collection.services import ValueIn, values_record
-from kaohe.collection.sheets import sheet_matrix
+from kaohe.collection.sheets import SheetMatrix, sheet_matrix
 from kaohe.core import bulk
 from kaohe.core.errors import ApplicationError
 from kaohe.feeds.values import values_record_frame
@@ -54,6 +55,20 @@ def test_sheets_read_a_chunk_at_a_time_come_back_whole_and_in_the_asked_order(co
     assert np.isnan(asked.column("JI02")[1])
     assert np.isnan(asked.dense()[1]).all()
     np.testing.assert_array_equal(asked.dense()[0], sheet.dense()[sorted(people).index(people[2])])
+
+
+def test_named_columns_of_asked_people_gathered_in_blocks_match_their_rows(monkeypatch):
+    monkeypatch.setattr(sheets, "GATHER_ROWS", 2)  # five people: three blocks
+    matrix = np.arange(4 * 3, dtype=np.float64).reshape(4, 3)  # four sheets of slots a, b, c
+    read = SheetMatrix(np.array([10, 11, 12, 13]), matrix, {"a": 0, "b": 1, "c": 2})
+    asked = read.rows_for(np.array([13, 99, 10, 12, 11]))  # 99 has no sheet
+
+    got = asked.columns(["c", "unknown", "a"])
+
+    assert got.flags.f_contiguous
+    expected = [[11, None, 9], [None, None, None], [2, None, 0], [8, None, 6], [5, None, 3]]
+    assert [[None if np.isnan(v) else v for v in row] for row in got.tolist()] == expected
+    assert asked.column("b").tolist()[2:] == [1.0, 7.0, 4.0]
 
 
 def test_a_second_batch_updates_only_its_own_slots(content):

@@ -10,7 +10,7 @@ import functools
 import io
 import json
 import os
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal
@@ -168,7 +168,8 @@ def _add_months(day: dt.date, months: int) -> dt.date:
 
 def partition_builders(cycle: Cycle, as_of: dt.date) -> list[Callable[[], Partition]]:
     """The reads every partition shares, now; then one builder a scheme category that gathers that
-    partition's inputs when called (so a caller can score one partition while it builds the next)."""
+    partition's inputs when called (so a caller can score one partition while it copies the last one's
+    results in), the largest partition first."""
     from kaohe.units.quota import staff_effects  # units builds on appraisal; imported here, not at the top
 
     people = cycle_people(cycle)
@@ -185,28 +186,29 @@ def partition_builders(cycle: Cycle, as_of: dt.date) -> list[Callable[[], Partit
         cohort = _cohort(scheme, group, sheets.rows_for(group.ids), states, raises, working_days, as_of)
         return Partition(category, scheme, cohort)
 
+    sizes = Counter(people.categories.tolist())
+    # the largest first: its results are copied in while the others are scored
     return [functools.partial(build, category)
-            for category in sorted(set(people.categories.tolist()) & set(cycle.schemes))]
+            for category in sorted(set(sizes) & set(cycle.schemes), key=lambda c: (-sizes[c], c))]
 
 
 def _cohort(scheme: engine.Scheme, people: People, sheet: SheetMatrix, states: States,
             raises: dict[tuple[int, int], int], working_days: int, as_of: dt.date) -> Cohort:
-    """The engine's columns for one partition, taken from the sheets column by column."""
+    """The engine's columns for one partition, taken from the sheets in one column-major gather."""
     ids = sheet.person_ids
     pools = np.where(people.upper_pool, 1, 2) if scheme.quota.per_post_level_pool else np.zeros_like(ids)
-    raters = {agg: np.column_stack([sheet.column(f"r.{role}.{agg}") for role in scheme.rater_roles])
-              for agg in AGGREGATES}
+    columns = _sheet_columns(scheme, sheet)
     units = set(people.unit_ids.tolist())
     return Cohort(
         person_ids=ids,
         group_ids=people.unit_ids,
         pool_ids=pools.astype(np.int64),
-        values=np.column_stack([sheet.column(spec.code) for spec in scheme.indicators]),
-        quarter_grades=_ints(np.column_stack([sheet.column(f"q{q}") for q in range(1, 5)]), np.int8),
-        special_scores=sheet.column("special"),
-        rater_count=np.nan_to_num(raters["count"]), rater_sum=np.nan_to_num(raters["total"]),
-        rater_min=raters["minimum"], rater_max=raters["maximum"],
-        satisfaction=_satisfaction(scheme, sheet),
+        values=columns["values"],
+        quarter_grades=_ints(columns["quarters"], np.int8),
+        special_scores=columns["special"][:, 0],
+        rater_count=np.nan_to_num(columns["count"]), rater_sum=np.nan_to_num(columns["total"]),
+        rater_min=columns["minimum"], rater_max=columns["maximum"],
+        satisfaction=_satisfaction(scheme, columns),
         veto=np.zeros(ids.shape[0], dtype=bool),
         warning_this_year=_flags(ids, states.warning),
         unit_head_gate=_flags(ids, states.unit_head_gate),
@@ -218,9 +220,9 @@ def _cohort(scheme: engine.Scheme, people: People, sheet: SheetMatrix, states: S
         leave_days=_lookup(ids, states.leave_days),
         working_days=working_days,
         protected=_flags(ids, states.protected),
-        history=_ints(np.column_stack([sheet.column(f"h{h}") for h in range(1, 6)]), np.int8),
-        step_credit_years=_ints(sheet.column("step"), np.int64),
-        level_credit_years=_ints(sheet.column("level"), np.int64),
+        history=_ints(columns["history"], np.int8),
+        step_credit_years=_ints(columns["step"][:, 0], np.int64),
+        level_credit_years=_ints(columns["level"][:, 0], np.int64),
         sanction_months=_lookup(ids, states.sanction_months),
         difficulty=people.difficulty,
         quota_raises=dict(raises),
@@ -264,13 +266,31 @@ def _flags(ids: np.ndarray, members: set[int]) -> np.ndarray:
     return np.isin(ids, np.fromiter(members, dtype=np.int64, count=len(members)))
 
 
-def _satisfaction(scheme: engine.Scheme, sheet: SheetMatrix) -> np.ndarray:
+def _sheet_columns(scheme: engine.Scheme, sheet: SheetMatrix) -> dict[str, np.ndarray]:
+    """The slots the partition's cohort takes from its sheets, gathered at once, by part (column-major
+    views): values, quarters, special, the 360° aggregates, satisfaction, history, step, level."""
+    parts = {
+        "values": [spec.code for spec in scheme.indicators],
+        "quarters": [f"q{q}" for q in range(1, 5)],
+        "special": ["special"],
+        **{agg: [f"r.{role}.{agg}" for role in scheme.rater_roles] for agg in AGGREGATES},
+        "sat_n": ["sat_n"],
+        "history": [f"h{h}" for h in range(1, 6)],
+        "step": ["step"],
+        "level": ["level"],
+    }
+    gathered = sheet.columns([name for names in parts.values() for name in names])
+    bounds = np.cumsum([0, *(len(names) for names in parts.values())]).tolist()
+    return {part: gathered[:, bounds[i]:bounds[i + 1]] for i, part in enumerate(parts)}
+
+
+def _satisfaction(scheme: engine.Scheme, columns: dict[str, np.ndarray]) -> np.ndarray:
     """The measured public satisfaction: the scheme's QR-rating indicator, NaN below the sample minimum."""
-    code = next((s.code for s in scheme.indicators if s.source == "qr_rating" and s.counted), None)
-    if code is None:
-        return np.full(sheet.person_ids.shape[0], np.nan)
-    measured = np.nan_to_num(sheet.column("sat_n")) >= SATISFACTION_SAMPLE_MIN
-    return np.where(measured, sheet.column(code), np.nan)
+    at = next((j for j, s in enumerate(scheme.indicators) if s.source == "qr_rating" and s.counted), None)
+    if at is None:
+        return np.full(columns["values"].shape[0], np.nan)
+    measured = np.nan_to_num(columns["sat_n"][:, 0]) >= SATISFACTION_SAMPLE_MIN
+    return np.where(measured, columns["values"][:, at], np.nan)
 
 
 COHORT_ARRAYS = tuple(f.name for f in fields(Cohort)

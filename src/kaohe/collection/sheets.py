@@ -12,8 +12,7 @@ reads, changes and rewrites the affected rows in bulk. Slots, in order:
     <code>...       one slot per indicator code (`SheetColumn`), a rubric as its level index
 """
 
-import functools
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -61,25 +60,30 @@ class SheetMatrix:
     rows: np.ndarray | None = None
 
     def column(self, name: str) -> np.ndarray:
-        """One slot of every person (a view: do not write to it)."""
+        """One slot of every person (a view when the sheets are in person order: do not write to it)."""
         slot = self.slots.get(name)
-        if slot is None:
-            return np.full(self.person_ids.shape[0], np.nan)
-        return self.matrix[:, slot] if self.rows is None else self._by_column[:, slot]
+        if slot is not None and self.rows is None:
+            return self.matrix[:, slot]
+        return self.columns([name])[:, 0]
 
-    @functools.cached_property
-    def _by_column(self) -> np.ndarray:
-        """The people's rows gathered once, column-major: each slot a contiguous column (gathering slot
-        by slot from the packed rows touches a cache line per person and slot). Gathered and turned a
-        block of people at a time, so each block is turned in cache (4.8 million people: 3.0 s, not 8.3)."""
-        every = np.arange(self.matrix.shape[0]) if self.rows is None else self.rows
-        out = np.empty((every.shape[0], self.matrix.shape[1]), order="F")
-        for start in range(0, every.shape[0], GATHER_ROWS):
+    def columns(self, names: Sequence[str]) -> np.ndarray:
+        """Those slots of every person: people × names, column-major (each name's values contiguous), NaN
+        for a name without a slot and a person without a sheet. Only the slots named are gathered, a
+        block of people at a time, so each block is turned in cache (a nation's 4.8 million people, 47
+        of 78 slots: 9.1–9.8 s to build its cohort, against 11.7–13.0 s gathering all slots and then
+        `np.column_stack` the ones used)."""
+        n = self.person_ids.shape[0]
+        out = np.full((n, len(names)), np.nan, order="F")
+        known = [(j, self.slots[name]) for j, name in enumerate(names) if name in self.slots]
+        if not known or not self.matrix.shape[0]:
+            return out
+        targets, slots = (np.array(column, dtype=np.int64) for column in zip(*known, strict=True))
+        every = np.arange(n) if self.rows is None else self.rows
+        for start in range(0, n, GATHER_ROWS):
             rows = every[start:start + GATHER_ROWS]
-            block = self.matrix[np.maximum(rows, 0)] if self.matrix.shape[0] else np.full(
-                (rows.shape[0], self.matrix.shape[1]), np.nan)
+            block = self.matrix[np.maximum(rows, 0)[:, np.newaxis], slots]
             block[rows < 0] = np.nan
-            out[start:start + GATHER_ROWS] = block
+            out[start:start + rows.shape[0], targets] = block
         return out
 
     def rows_for(self, person_ids: np.ndarray) -> "SheetMatrix":
