@@ -78,7 +78,7 @@ def scoring_run_create(*, actor: User | None, cycle: Cycle, reason: str = "", fl
 
 
 def _digest_add(hasher: Any, part: Partition) -> None:
-    """Add a partition's inputs to the run's digest (partitions in category order)."""
+    """Add a partition's inputs to the run's digest (partitions in the order they are scored)."""
     hasher.update(part.category.encode())
     for name in ("person_ids", "group_ids", "pool_ids", "values", "quarter_grades", "special_scores",
                  "rater_sum", "rater_count", "history"):
