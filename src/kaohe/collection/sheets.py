@@ -24,7 +24,7 @@ from kaohe.core.bulk import RaggedRowsError, bulk_insert, fetch_chunks, fetch_co
 from kaohe.engine.codes import RATER_ROLES
 
 AGGREGATES = ("count", "total", "minimum", "maximum")
-#: people a block when a partition's sheets are turned column-major (78 slots × 8 bytes × 4,096: 2.5 MB)
+#: people a block when a partition's sheets are turned column-major (at most 78 slots × 8 bytes × 4,096: 2.5 MB)
 GATHER_ROWS = 4096
 SATISFACTION_SAMPLE_MIN = 100  # ratings before public satisfaction counts as measured (sat_n ≥ this)
 FIXED = (
