@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from kaohe.engine import blocks
 from kaohe.engine.arena import ALIGN, carve
-from kaohe.engine.grading import _ranking_order
+from kaohe.engine.grading import _pool_parts, _ranking_order
 from kaohe.engine.reference import reference_cohort
 from kaohe.engine.rules import Band, Bands, Rubric, group_cents
 from kaohe.engine.scoring import CohortResult, score_cohort
@@ -30,12 +30,12 @@ FAST_SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[
 @contextmanager
 def tiny_blocks(rows=3, workers=2):
     """Blocks of a few rows on worker threads, so even a small cohort crosses many block boundaries."""
-    saved = blocks.BLOCK_ROWS, blocks.WORKERS
-    blocks.BLOCK_ROWS, blocks.WORKERS = rows, workers
+    saved = blocks.BLOCK_ROWS, blocks.KERNEL_BLOCK_ROWS, blocks.WORKERS
+    blocks.BLOCK_ROWS, blocks.KERNEL_BLOCK_ROWS, blocks.WORKERS = rows, rows, workers
     try:
         yield
     finally:
-        blocks.BLOCK_ROWS, blocks.WORKERS = saved
+        blocks.BLOCK_ROWS, blocks.KERNEL_BLOCK_ROWS, blocks.WORKERS = saved
 
 
 @st.composite
@@ -129,13 +129,28 @@ def test_bands_count_the_lower_bounds_a_value_reaches_clamped_into_the_range():
     assert [None if np.isnan(c) else D(int(c)) / 100 for c in got] == expected
 
 
+@pytest.mark.parametrize("parts", [2, 3])
+def test_candidates_split_for_threads_keep_each_pool_whole_and_everyone_once(parts):
+    rng = np.random.default_rng(5)
+    pool = np.sort(rng.integers(0, 40, size=3000)) if parts == 2 else rng.integers(0, 3, size=3000)
+    person = np.arange(3000) * 7
+    split = _pool_parts(person, pool, parts)
+    assert 1 < len(split) <= parts
+    assert sorted(np.concatenate(split).tolist()) == person.tolist()
+    pools_of = [set(pool[np.isin(person, part)].tolist()) for part in split]
+    assert all(not (a & b) for i, a in enumerate(pools_of) for b in pools_of[i + 1:])
+    if parts == 2:  # many pools: halves of similar size
+        assert max(map(len, split)) < 0.6 * person.shape[0]
+
+
 def test_carved_arrays_are_separate_aligned_and_shaped():
     n = 1001
     first, second = carve(
-        {"a": ((n, 3), np.float64), "b": ((n,), np.bool_)}, {"c": ((n,), np.int8), "d": ((n, 2), np.int64)}
+        {"a": ((n, 3), np.float64), "b": ((n,), np.bool_)}, {"c": ((n,), np.int8), "d": ((n, 2), np.int64, "F")}
     )
     arrays = [first["a"], first["b"], second["c"], second["d"]]
     assert [a.shape for a in arrays] == [(n, 3), (n,), (n,), (n, 2)]
+    assert first["a"].flags.c_contiguous and second["d"].flags.f_contiguous
     assert all(a.ctypes.data % ALIGN == arrays[0].ctypes.data % ALIGN for a in arrays)
     for value, a in enumerate(arrays):
         a[...] = value

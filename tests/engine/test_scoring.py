@@ -45,7 +45,7 @@ def test_a_rater_form_indicator_takes_the_360_score_instead_of_its_value():
     )
     result = run(s, c)
     assert result.scores.rater_score.tolist() == [76.0]  # (30 × 80 + 20 × 70) / 50
-    assert result.scores.indicator_values[0, 0] == 76.0
+    assert result.scores.indicator_scores[0, 0] == 76.0  # the indicator scores the 360° score, not its own value
     assert result.scores.dimension_scores[0].tolist() == [76.0, 100.0, 100.0, 100.0, 100.0]
 
 

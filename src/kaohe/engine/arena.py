@@ -21,22 +21,22 @@ __all__ = ["ALIGN", "Layout", "carve"]
 #: Where each array starts, in bytes: a cache line, so arrays never share one.
 ALIGN = 64
 
-#: Array name → (shape, dtype).
-Layout: TypeAlias = Mapping[str, tuple[tuple[int, ...], npt.DTypeLike]]
+#: Array name → (shape, dtype), or (shape, dtype, "F") for a column-major array.
+Layout: TypeAlias = Mapping[str, tuple[tuple[int, ...], npt.DTypeLike] | tuple[tuple[int, ...], npt.DTypeLike, str]]
 
 
 def carve(*layouts: Layout) -> list[dict[str, npt.NDArray[Any]]]:
     """Uninitialised arrays for each layout, all in one allocation."""
-    specs = [[(name, tuple(shape), np.dtype(dtype)) for name, (shape, dtype) in layout.items()] for layout in layouts]
-    total = sum(_aligned(math.prod(shape) * dtype.itemsize) for spec in specs for _, shape, dtype in spec)
-    buffer = np.empty(total, dtype=np.uint8)
+    sizes = [math.prod(spec[0]) * np.dtype(spec[1]).itemsize for layout in layouts for spec in layout.values()]
+    buffer = np.empty(sum(map(_aligned, sizes)), dtype=np.uint8)
     carved: list[dict[str, npt.NDArray[Any]]] = []
     offset = 0
-    for spec in specs:
+    for layout in layouts:
         arrays = {}
-        for name, shape, dtype in spec:
-            size = math.prod(shape) * dtype.itemsize
-            arrays[name] = buffer[offset : offset + size].view(dtype).reshape(shape)
+        for name, (shape, dtype, *order) in layout.items():
+            size = math.prod(shape) * np.dtype(dtype).itemsize
+            flat = buffer[offset : offset + size].view(dtype)
+            arrays[name] = flat.reshape(shape, order="F" if order == ["F"] else "C")
             offset += _aligned(size)
         carved.append(arrays)
     return carved

@@ -89,8 +89,8 @@ def explain(scheme: Scheme, cohort: Cohort, result: CohortResult, person_id: int
     """Explain one person's result from the cohort's inputs and the engine's output."""
     i = int(np.flatnonzero(result.person_ids == person_id)[0])
     shares = _component_shares(scheme, result, i)
-    items = _non_grade_items(scheme, cohort, result, i) + _veto_items(scheme, result, i)
-    items += _indicator_items(scheme, result, i, shares.get("annual", Decimal(0)))
+    items = _non_grade_items(scheme, cohort, result, i) + _veto_items(scheme, cohort, result, i)
+    items += _indicator_items(scheme, cohort, result, i, shares.get("annual", Decimal(0)))
     items += _component_items(result, i, shares) + _bonus_items(result, i)
     items += _waiver_items(scheme, cohort, result, i)
     items += _gate_items(scheme, cohort, result, i) + _quota_ratio_items(scheme, cohort, result, i)
@@ -127,7 +127,9 @@ def _composite_before_bonus(result: CohortResult, i: int, shares: dict[str, Deci
     return quantize2(sum((share * (scores[name] or Decimal(0)) for name, share in shares.items()), Decimal(0)))
 
 
-def _indicator_items(scheme: Scheme, result: CohortResult, i: int, annual_share: Decimal) -> list[ExplanationItem]:
+def _indicator_items(
+    scheme: Scheme, cohort: Cohort, result: CohortResult, i: int, annual_share: Decimal
+) -> list[ExplanationItem]:
     """Lost points per indicator, plus notes on missing indicators and dimensions."""
     s = result.scores
     items: list[ExplanationItem] = []
@@ -153,7 +155,8 @@ def _indicator_items(scheme: Scheme, result: CohortResult, i: int, annual_share:
                 )
             elif j in shares:
                 share = shares[j] * dimension_shares.get(dimension, Decimal(0)) * annual_share
-                items += _lost_item(spec, result, i, j, share)
+                value = _value(spec, cohort, result, i, j)
+                items += _lost_item(spec, value, result.scores.indicator_scores[i, j], share)
     return items
 
 
@@ -164,9 +167,14 @@ def _present_shares(weights: Mapping[K, Decimal], present: Mapping[K, bool]) -> 
     return {key: weight / total for key, weight in used.items()} if total else {}
 
 
-def _lost_item(spec: IndicatorSpec, result: CohortResult, i: int, j: int, share: Decimal) -> list[ExplanationItem]:
+def _value(spec: IndicatorSpec, cohort: Cohort, result: CohortResult, i: int, j: int) -> float:
+    """The raw value the engine scored: rater_form indicators take the 360° score."""
+    return float(result.scores.rater_score[i] if spec.source == "rater_form" else cohort.values[i, j])
+
+
+def _lost_item(spec: IndicatorSpec, value: float, scored: float, share: Decimal) -> list[ExplanationItem]:
     """Points an indicator cost: (100 − score) × its share of the composite."""
-    score = _dec(result.scores.indicator_scores[i, j]) or Decimal(0)
+    score = _dec(scored) or Decimal(0)
     lost = quantize2((HUNDRED - score) * share)
     if lost <= 0 or share <= 0:
         return []
@@ -175,7 +183,7 @@ def _lost_item(spec: IndicatorSpec, result: CohortResult, i: int, j: int, share:
         "name_en": spec.name_en,
         "name_zh": spec.name_zh,
         "rule": spec.rule.kind,
-        "value": _raw(result.scores.indicator_values[i, j]),
+        "value": _raw(value),
         "target": spec.target if spec.target is not None else rule_target(spec.rule),
         "score": score,
         "share": quantize2(share * HUNDRED),
@@ -224,15 +232,11 @@ def _non_grade_items(scheme: Scheme, cohort: Cohort, result: CohortResult, i: in
     return [ExplanationItem(NON_GRADE_ITEMS[code], params)]
 
 
-def _veto_items(scheme: Scheme, result: CohortResult, i: int) -> list[ExplanationItem]:
+def _veto_items(scheme: Scheme, cohort: Cohort, result: CohortResult, i: int) -> list[ExplanationItem]:
     if not result.scores.veto_triggered[i]:
         return []
-    values = result.scores.indicator_values[i]
-    sources = [
-        spec.code
-        for j, spec in enumerate(scheme.indicators)
-        if spec.is_veto and np.isfinite(values[j]) and values[j] != 0
-    ]
+    values = {j: _value(spec, cohort, result, i, j) for j, spec in enumerate(scheme.indicators) if spec.is_veto}
+    sources = [scheme.indicators[j].code for j, value in values.items() if np.isfinite(value) and value != 0]
     return [ExplanationItem("veto", {"source": ", ".join(sources) or "discipline record"})]
 
 
@@ -253,7 +257,7 @@ def _waiver_items(scheme: Scheme, cohort: Cohort, result: CohortResult, i: int) 
     items: list[ExplanationItem] = []
     for j, share in zip(cohort.waivers.columns[span].tolist(), cohort.waivers.shares[span].tolist(), strict=True):
         spec, score = scheme.indicators[j], _dec(result.scores.indicator_scores[i, j])
-        before = spec.rule.score_one(decimal_from_float(float(result.scores.indicator_values[i, j])))
+        before = spec.rule.score_one(decimal_from_float(_value(spec, cohort, result, i, j)))
         if score is None or before is None or before >= score:
             continue  # no data, or nothing was lost
         params = {"indicator": spec.code, "name_en": spec.name_en, "name_zh": spec.name_zh, "share": share,

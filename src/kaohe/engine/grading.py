@@ -24,8 +24,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from kaohe.engine import blocks
 from kaohe.engine.arena import Layout, carve
-from kaohe.engine.blocks import for_each_block
+from kaohe.engine.blocks import for_each_block, for_each_part
 from kaohe.engine.codes import BoolArray, FloatArray, Gate, Grade, Int8Array, IntArray, NonGrade, TieBreak
 from kaohe.engine.cohort import Cohort
 from kaohe.engine.rounding import cents
@@ -151,21 +152,21 @@ def _gates_into(
     """Fill one block of `gates` (see there); return where any gate failed."""
     settings = scheme.gates
     blocked = np.zeros(applied.shape[0], dtype=bool)
-    for gate, switched_on, blocks in (
+    for gate, switched_on, blocking in (
         (Gate.WARNING, settings.block_warning, cohort.warning_this_year[rows]),
         (Gate.ACCOUNTABILITY, settings.block_accountability, cohort.accountability_this_year[rows]),
         (Gate.NO_GOOD_QUARTER, settings.require_good_quarter, scores.good_quarters[rows] == 0),
         (Gate.POOR_QUARTER, settings.block_poor_quarter, scores.poor_quarter[rows]),
     ):
         applied[:, gate] = switched_on
-        failed[:, gate] = blocks if switched_on else False
+        failed[:, gate] = blocking if switched_on else False
         if switched_on:
-            blocked |= blocks
-    for gate, blocks in ((Gate.UNIT_HEAD, cohort.unit_head_gate[rows]),
+            blocked |= blocking
+    for gate, blocking in ((Gate.UNIT_HEAD, cohort.unit_head_gate[rows]),
                          (Gate.PARTY_SECRETARY, cohort.party_secretary_gate[rows])):
         applied[:, gate] = True
-        failed[:, gate] = blocks
-        blocked |= blocks
+        failed[:, gate] = blocking
+        blocked |= blocking
     applied[:, Gate.LOW_SATISFACTION] = False
     failed[:, Gate.LOW_SATISFACTION] = False
     if settings.min_satisfaction is not None:
@@ -304,8 +305,27 @@ def _pool_sizes_block(key: IntArray, per_pool: tuple[IntArray, IntArray, IntArra
 
 
 def _rank_candidates(cohort: Cohort, scores: Scores, out: Grading, key: IntArray, quota: IntArray) -> None:
-    """Rank the candidates within their pools; the top `quota` of each get 优秀 (DOMAIN.md "Grades")."""
+    """Rank the candidates within their pools; the top `quota` of each get 优秀 (DOMAIN.md "Grades").
+
+    Pools are ranked apart, so with worker threads the candidates are split by pool into a part per thread.
+    """
     person = np.flatnonzero(out.candidate)
+    parts = blocks.WORKERS if person.shape[0] > blocks.WORKERS * blocks.BLOCK_ROWS else 1
+    for_each_part(_pool_parts(person, key[person], parts), partial(_rank_part, cohort, scores, out, key, quota))
+
+
+def _pool_parts(person: IntArray, pool: IntArray, parts: int) -> list[IntArray]:
+    """`person` in at most `parts` parts of similar size, cut at pool key quantiles (no pool in two parts)."""
+    if parts == 1:
+        return [person]
+    at = [person.shape[0] * i // parts for i in range(1, parts)]
+    cuts = np.unique(np.partition(pool, at)[at])
+    part = np.searchsorted(cuts, pool, side="right")
+    return [person[part == i] for i in range(cuts.shape[0] + 1)]
+
+
+def _rank_part(cohort: Cohort, scores: Scores, out: Grading, key: IntArray, quota: IntArray, person: IntArray) -> None:
+    """Rank some candidates: every candidate of their pools."""
     if not person.size:
         return
     composite, annual = cents(scores.composite[person]), cents(scores.annual[person])

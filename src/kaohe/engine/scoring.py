@@ -19,13 +19,14 @@ import datetime as dt
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import partial
+from functools import lru_cache, partial
 from itertools import product
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from kaohe.engine import blocks
 from kaohe.engine.arena import Layout, carve
 from kaohe.engine.blocks import for_each_block
 from kaohe.engine.codes import DIMENSIONS, QUARTER_LEVELS, BoolArray, FloatArray, Int8Array, IntArray, QuarterGrade
@@ -45,8 +46,7 @@ class Scores:
     """Every score of the cohort, before grading (n people, k indicators, 5 dimensions)."""
 
     rater_score: FloatArray  # n: role-weighted 360° score (trimmed means), NaN without raters
-    indicator_values: FloatArray  # n×k: raw values used (rater_form columns replaced by rater_score)
-    indicator_scores: FloatArray  # n×k: 0–100 (capped_bonus: bonus points; veto: NaN)
+    indicator_scores: FloatArray  # n×k (column-major): 0–100 (capped_bonus: bonus points; veto: NaN)
     indicator_missing: BoolArray  # n×k: a counted, weighted indicator without a score
     veto_triggered: BoolArray  # n: the cohort's veto flag or any veto indicator
     dimension_scores: FloatArray  # n×5 in DIMENSIONS order, NaN when no indicator is present
@@ -115,7 +115,8 @@ def compute_scores(
     """
     plan = _ScorePlan.of(scheme)
     scores = out if out is not None else Scores(**carve(scores_layout(cohort.size, len(scheme.indicators)))[0])
-    for_each_block(cohort.size, partial(_score_block, plan, cohort, _BlockOut(scores, weakest)))
+    work = partial(_score_block, plan, cohort, _BlockOut(scores, weakest))
+    for_each_block(cohort.size, work, blocks.KERNEL_BLOCK_ROWS)
     return scores
 
 
@@ -124,8 +125,7 @@ def scores_layout(n: int, k: int) -> Layout:
     dimensions = len(DIMENSIONS)
     return {
         "rater_score": ((n,), np.float64),
-        "indicator_values": ((n, k), np.float64),
-        "indicator_scores": ((n, k), np.float64),
+        "indicator_scores": ((n, k), np.float64, "F"),
         "indicator_missing": ((n, k), np.bool_),
         "veto_triggered": ((n,), np.bool_),
         "dimension_scores": ((n, dimensions), np.float64),
@@ -239,7 +239,11 @@ class _QuarterTable:
 
     @classmethod
     def of(cls, rubric: Mapping[str, Decimal]) -> _QuarterTable:
-        """The table for this quarter rubric, indexed by `code`."""
+        """The table for this quarter rubric, indexed by `code` (built once per rubric: 2 ms in Decimal)."""
+        return _quarter_table(tuple(rubric.items()))
+
+    @classmethod
+    def _build(cls, rubric: Mapping[str, Decimal]) -> _QuarterTable:
         codes = np.array(list(product(range(len(QUARTER_LEVELS) + 1), repeat=4)))
         counts = np.stack([(codes == level).sum(axis=1) for level in range(1, len(QUARTER_LEVELS) + 1)], axis=1)
         means = {combination: _mean_cents(rubric, combination) for combination in set(map(tuple, counts.tolist()))}
@@ -256,6 +260,11 @@ class _QuarterTable:
             code *= len(QUARTER_LEVELS) + 1
             code += quarter
         return code
+
+
+@lru_cache(maxsize=16)
+def _quarter_table(rubric: tuple[tuple[str, Decimal], ...]) -> _QuarterTable:
+    return _QuarterTable._build(dict(rubric))
 
 
 def _mean_cents(rubric: Mapping[str, Decimal], counts: tuple[int, ...]) -> float:
@@ -282,7 +291,7 @@ class _ScorePlan:
     weighted_dimensions: tuple[int, ...]  # dimensions with a positive weight
     bonus_rows: IntArray
     veto_rows: IntArray
-    rater_columns: IntArray  # indicator columns that take the 360° score
+    rater_rows: IntArray  # kernel rows of the indicators that take the 360° score
     rater_roles: IntArray  # rater columns with a positive weight
     rater_mean: _Means  # over those roles
     trim_min_raters: int
@@ -318,7 +327,7 @@ class _ScorePlan:
             ),
             bonus_rows=np.array([row for row, j in enumerate(order) if specs[j].is_bonus], dtype=np.intp),
             veto_rows=np.array([row for row, j in enumerate(order) if specs[j].is_veto], dtype=np.intp),
-            rater_columns=np.array([j for j, spec in enumerate(specs) if spec.source == "rater_form"], dtype=np.intp),
+            rater_rows=np.array([row for row, j in enumerate(order) if specs[j].source == "rater_form"], dtype=np.intp),
             rater_roles=roles,
             rater_mean=_Means.of([[(i, role_weights[r]) for i, r in enumerate(roles)]]),
             trim_min_raters=scheme.trim_min_raters,
@@ -349,21 +358,17 @@ class _BlockOut:
     weakest: Int8Array | None
 
 
-#: Rows per chunk when writing a block's scores back to people × indicators (the chunk stays in cache).
-WRITE_ROWS = 1024
-
-
 def _score_block(plan: _ScorePlan, cohort: Cohort, out: _BlockOut, rows: slice) -> None:
     """Score one block of people, writing their rows of every `Scores` array."""
     scores = out.scores
     with np.errstate(invalid="ignore", divide="ignore"):  # NaN = missing, all along
         rater = np.divide(_rater_cents(plan, cohort, rows), 100.0, out=scores.rater_score[rows])
-        values = _indicator_values(plan, cohort, scores, rows, rater)
+        values = _indicator_values(plan, cohort, rows, rater)
         scored = np.empty_like(values)
         for kernel_rows, rules in plan.rule_groups:
             group_cents(rules, values[kernel_rows], out=scored[kernel_rows])
         _waive(plan, cohort.waivers, rows, scored)
-        _write_columns(scores.indicator_scores[rows], plan.order, scored / 100.0)
+        _write_columns(scores.indicator_scores[rows], plan.order, scored)
         np.logical_or(cohort.veto[rows], _vetoed(plan, values), out=scores.veto_triggered[rows])
         components = np.empty((3, values.shape[1]))  # 平时, 年度, 专项 (cents)
         _annual_cents(plan, scored, out, rows, components[1])
@@ -386,10 +391,10 @@ def _waive(plan: _ScorePlan, waivers: Waivers, rows: slice, scored: FloatArray) 
     scored[kernel, people] = np.where(score < 10000.0, score + restored, score)  # NaN (no data) stays NaN
 
 
-def _write_columns(out: FloatArray, order: IntArray, block: FloatArray) -> None:
-    """out[:, order] = block.T (people × columns from columns × people), a cache-sized chunk at a time."""
-    for start in range(0, out.shape[0], WRITE_ROWS):
-        out[start : start + WRITE_ROWS, order] = block[:, start : start + WRITE_ROWS].T
+def _write_columns(out: FloatArray, order: IntArray, cents: FloatArray) -> None:
+    """out[:, order] = cents.T / 100: each kernel row to its (contiguous) column of the column-major output."""
+    for row, column in enumerate(order.tolist()):
+        np.divide(cents[row], 100.0, out=out[:, column])
 
 
 def _rater_cents(plan: _ScorePlan, cohort: Cohort, rows: slice) -> FloatArray:
@@ -398,27 +403,25 @@ def _rater_cents(plan: _ScorePlan, cohort: Cohort, rows: slice) -> FloatArray:
     Roles without ballots (count 0 or NaN) are left out and the weights renormalised over the rest.
     """
     roles = plan.rater_roles if plan.rater_roles.size < cohort.rater_sum.shape[1] else slice(None)
-    count, total = cohort.rater_count[rows][:, roles], cohort.rater_sum[rows][:, roles]
+    count, total = cohort.rater_count[rows].T[roles], cohort.rater_sum[rows].T[roles]  # roles × people
     trimmed = count >= plan.trim_min_raters
     if trimmed.any():
-        extremes = np.add(cohort.rater_max[rows][:, roles], cohort.rater_min[rows][:, roles])
+        extremes = np.add(cohort.rater_max[rows].T[roles], cohort.rater_min[rows].T[roles])
         total = total - np.multiply(extremes, trimmed, out=extremes)
     means = np.divide(total, count - 2.0 * trimmed)  # NaN count: NaN
     np.putmask(means, count <= 0, np.nan)
-    score = np.empty((1, means.shape[0]))
-    plan.rater_mean.cents(np.ascontiguousarray(cents(means, out=means).T), score)
+    score = np.empty((1, means.shape[1]))
+    plan.rater_mean.cents(cents(means, out=means), score)
     rater: FloatArray = score[0]
     return rater
 
 
-def _indicator_values(plan: _ScorePlan, cohort: Cohort, out: Scores, rows: slice, rater: FloatArray) -> FloatArray:
-    """Write the raw values used (rater_form columns take the 360° score); return them as one row per
-    indicator in the plan's order (k×m)."""
-    values = out.indicator_values[rows]
-    np.copyto(values, cohort.values[rows])
-    if plan.rater_columns.size:
-        values[:, plan.rater_columns] = rater[:, np.newaxis]
-    return values.T[plan.order]
+def _indicator_values(plan: _ScorePlan, cohort: Cohort, rows: slice, rater: FloatArray) -> FloatArray:
+    """The block's raw values, one row per indicator in the plan's order (k×m); rater_form indicators
+    take the 360° score."""
+    values: FloatArray = cohort.values[rows].T[plan.order]
+    values[plan.rater_rows] = rater
+    return values
 
 
 def _vetoed(plan: _ScorePlan, values: FloatArray) -> BoolArray:
