@@ -161,6 +161,9 @@ def main() -> None:
     parser.add_argument("--city-people", type=int, default=110_000, help="nation-db: the city copied")
     parser.add_argument("--runs", type=int, default=3, help="city-runs: how many runs to time")
     args = parser.parse_args()
+    from kaohe.core.memory import keep_freed_memory
+
+    keep_freed_memory()  # as the background worker does
     defaults = {"city": 110_000, "city-runs": 110_000, "nation": 7_100_000, "nation-db": 7_100_000,
                 "ratio": 200_000}
     args.people = args.people or defaults[args.mode]

@@ -97,10 +97,12 @@ def _lexsort(pool, composite, annual, good, ids):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.integers(1, 60), st.integers(0, 2**32 - 1), st.sampled_from([1, 3, 10**6, 2**45]), st.booleans())
-def test_the_packed_ranking_sort_equals_a_lexsort(m, seed, spread, sorted_ids):
+@given(st.integers(1, 60), st.integers(0, 2**32 - 1), st.sampled_from([1, 3, 10**6, 2**45]), st.booleans(),
+       st.sampled_from([1, 2**30]))
+def test_the_packed_ranking_sort_equals_a_lexsort(m, seed, spread, sorted_ids, pool_gap):
+    """One packed sort; two when far-apart pool keys leave too few bits (pool_gap); lexsort past that."""
     rng = np.random.default_rng(seed)
-    pool = rng.integers(0, 4, size=m).astype(np.int64)
+    pool = rng.integers(0, 4, size=m).astype(np.int64) * pool_gap
     composite = rng.integers(8500, 8500 + min(spread, 50), size=m).astype(np.float64) * (1 + (spread > 2**40))
     annual = rng.choice([-100.0, 0.0, 9000.0, float(spread)], size=m)
     good = rng.integers(0, 5, size=m).astype(np.int64)
@@ -150,7 +152,8 @@ def test_carved_arrays_are_separate_aligned_and_shaped():
     )
     arrays = [first["a"], first["b"], second["c"], second["d"]]
     assert [a.shape for a in arrays] == [(n, 3), (n,), (n,), (n, 2)]
-    assert first["a"].flags.c_contiguous and second["d"].flags.f_contiguous
+    assert first["a"].flags.c_contiguous
+    assert second["d"].flags.f_contiguous
     assert all(a.ctypes.data % ALIGN == arrays[0].ctypes.data % ALIGN for a in arrays)
     for value, a in enumerate(arrays):
         a[...] = value

@@ -350,15 +350,23 @@ def _ranking_order(
 ) -> IntArray:
     """Candidate positions sorted by pool ↑, composite ↓, annual ↓, 好 quarters ↓, person id ↑.
 
-    Two `np.sort`s of packed 64-bit keys, far faster than a lexsort: the first orders by (pool, person
-    id) and so numbers each candidate within its pool; the second orders by (pool, composite, annual,
-    好 quarters, that number). `np.lexsort` when the fields do not fit in 63 bits.
+    `np.sort` of packed 64-bit keys, far faster than a lexsort: one sort of (pool, composite, annual,
+    好 quarters, rank of the person id) when those fit in 63 bits. Else two: the first orders by (pool,
+    person id) and so numbers each candidate within its pool; the second orders by (pool, composite,
+    annual, 好 quarters, that number). `np.lexsort` when even those do not fit.
     """
     m = pool.shape[0]
     by_id = None if m < 2 or bool((person_ids[1:] > person_ids[:-1]).all()) else np.argsort(person_ids)
     id_rank = np.arange(m, dtype=np.int64)
     if by_id is not None:
         id_rank[by_id] = np.arange(m, dtype=np.int64)
+    fields = [pool - pool.min(), *(_descending(column) for column in (composite, annual, good)), id_rank]
+    found = _packed(fields)
+    if found is not None:
+        packed, widths = found
+        packed.sort()
+        ranks: IntArray = packed & ((1 << widths[-1]) - 1)
+        return ranks if by_id is None else by_id[ranks]
     id_bits = _bits(m - 1)
     if _bits(int(pool.max())) + id_bits <= 63:
         grouped = np.sort((pool << id_bits) | id_rank)
@@ -380,18 +388,31 @@ def _order_within_pools(pool: IntArray, composite: FloatArray, annual: FloatArra
     run = np.cumsum(first) - 1
     starts = np.flatnonzero(first)
     within = np.arange(pool.shape[0]) - starts[run]
-    descending = [_descending(column) for column in (composite, annual, good)]
-    fields = [run, *(field for field in descending if field is not None), within]
-    widths = [_bits(int(field.max())) for field in fields]
-    if len(fields) < 5 or sum(widths) > 63:
+    fields = [run, *(_descending(column) for column in (composite, annual, good)), within]
+    found = _packed(fields)
+    if found is None:
         return None
-    packed = np.zeros(pool.shape[0], dtype=np.int64)
-    for field, width in zip(fields, widths, strict=True):
+    packed, widths = found
+    packed.sort()
+    order: IntArray = starts[packed >> sum(widths[1:])] + (packed & ((1 << widths[-1]) - 1))
+    return order
+
+
+def _packed(fields: list[IntArray | None]) -> tuple[IntArray, list[int]] | None:
+    """Non-negative integer fields packed into one int64 key each, the first field the most significant,
+    and each field's width in bits; None when a field is missing (not small whole numbers) or they need
+    more than 63 bits."""
+    if any(field is None for field in fields):
+        return None
+    present = [field for field in fields if field is not None]
+    widths = [_bits(int(field.max())) for field in present]
+    if sum(widths) > 63:
+        return None
+    packed = np.zeros(present[0].shape[0], dtype=np.int64)
+    for field, width in zip(present, widths, strict=True):
         packed <<= width
         packed |= field
-    packed = np.sort(packed)
-    order: IntArray = starts[packed >> (sum(widths) - widths[0])] + (packed & ((1 << widths[-1]) - 1))
-    return order
+    return packed, widths
 
 
 def _descending(column: FloatArray | IntArray) -> IntArray | None:

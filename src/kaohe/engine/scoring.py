@@ -180,7 +180,7 @@ class _Means:
 
     rows: tuple[IndexLike, ...]  # per mean: the items in it
     weights: tuple[FloatArray, ...]  # per mean: their weights (all positive)
-    totals: FloatArray  # per mean: the sum of its weights, as a column (the divisor when nothing is missing)
+    shares: tuple[FloatArray, ...]  # per mean: the weights over their sum (the mean when nothing is missing)
 
     @classmethod
     def of(cls, means: Sequence[Sequence[tuple[int, Decimal]]]) -> _Means:
@@ -188,7 +188,7 @@ class _Means:
         used = [[(row, float(weight)) for row, weight in pairs if weight > 0] for pairs in means]
         weights = tuple(np.array([weight for _, weight in pairs], dtype=np.float64) for pairs in used)
         rows = tuple(_index([row for row, _ in pairs]) for pairs in used)
-        return cls(rows, weights, np.array([[w.sum()] for w in weights]).reshape(len(used), 1))
+        return cls(rows, weights, tuple(w / w.sum() for w in weights))
 
     def cents(self, items: FloatArray, out: FloatArray) -> list[tuple[IntArray, BoolArray]]:
         """Write each mean (half-up cents) over the present items (NaN = missing) to its row of `out`;
@@ -200,13 +200,11 @@ class _Means:
         Sums of a few dozen products of cents keep the float error many orders below the rounding
         nudge, so the cents are those of the exact decimal mean. einsum, not `@`: no BLAS threads.
         """
-        for row, rows, weights in zip(out, self.rows, self.weights, strict=True):
-            np.einsum("j,jm->m", weights, items[rows], out=row)
-        np.divide(out, self.totals, out=out)
-        unknown = np.isnan(out)
+        for row, rows, shares in zip(out, self.rows, self.shares, strict=True):
+            np.einsum("j,jm->m", shares, items[rows], out=row)
         gaps = [np.zeros(0, dtype=np.intp)] * len(self.rows)
-        if unknown.any():
-            gaps = [np.flatnonzero(row) for row in unknown]
+        if np.isnan(np.add.reduce(out, axis=None)):  # one pass; NaN only when someone misses an item
+            gaps = [np.flatnonzero(np.isnan(row)) for row in out]
         spread = [self._resum(items, i, people, out[i]) for i, people in enumerate(gaps)]
         half_up(out, out=out)
         return list(zip(gaps, spread, strict=True))
