@@ -49,7 +49,7 @@ class Scores:
     indicator_scores: FloatArray  # n×k (column-major): 0–100 (capped_bonus: bonus points; veto: NaN)
     indicator_missing: BoolArray  # n×k: a counted, weighted indicator without a score
     veto_triggered: BoolArray  # n: the cohort's veto flag or any veto indicator
-    dimension_scores: FloatArray  # n×5 in DIMENSIONS order, NaN when no indicator is present
+    dimension_scores: FloatArray  # n×5 (column-major) in DIMENSIONS order, NaN when no indicator is present
     dimension_reweighted: BoolArray  # n×5: some indicator missing, its weight spread over the rest
     annual_base: FloatArray  # n: Σ dimension weight × dimension score, before bonus
     annual_reweighted: BoolArray  # n: some weighted dimension missing, its weight spread
@@ -128,7 +128,7 @@ def scores_layout(n: int, k: int) -> Layout:
         "indicator_scores": ((n, k), np.float64, "F"),
         "indicator_missing": ((n, k), np.bool_),
         "veto_triggered": ((n,), np.bool_),
-        "dimension_scores": ((n, dimensions), np.float64),
+        "dimension_scores": ((n, dimensions), np.float64, "F"),
         "dimension_reweighted": ((n, dimensions), np.bool_),
         "annual_base": ((n,), np.float64),
         "annual_reweighted": ((n,), np.bool_),
@@ -443,7 +443,8 @@ def _annual_cents(plan: _ScorePlan, scored: FloatArray, out: _BlockOut, rows: sl
     means = np.empty((plan.dimension_index.shape[0], scored.shape[1]))
     gaps = plan.dimension_means.cents(weighted, means)
     dimensions[plan.dimension_index] = means
-    np.copyto(scores.dimension_scores[rows], (dimensions / 100.0).T)
+    for d, column in enumerate(scores.dimension_scores[rows].T):
+        np.divide(dimensions[d], 100.0, out=column)
     reweighted, flagged = scores.dimension_reweighted[rows], scores.indicator_missing[rows]
     reweighted[...] = False
     flagged[...] = False
