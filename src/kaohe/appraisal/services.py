@@ -103,15 +103,21 @@ def scoring_run_execute(*, run: ScoringRun, as_of: dt.date, progress: Any = None
         builders, floor = partition_builders(cycle, as_of), _floor(run)
         run_with_cycle, units = rollups_prepare(run)
         digest = hashlib.sha256()
-        # One thread, in order: each partition scored, kept (snapshot, digest) and turned into result
-        # columns, then the roll-ups of all. This one copies each partition's results in meanwhile
-        # (numpy, files and the wait for the database all leave the GIL).
-        pending = [engine_thread.submit(_score_partition, build, run.pk, floor, digest) for build in builders]
+        # One thread, in order: each partition scored and turned into result columns, then kept
+        # (snapshot, digest), then the roll-ups of all. This one copies each partition's results in as
+        # soon as they are scored (numpy, files and the wait for the database all leave the GIL).
+        pending: list[Future[Scored]] = []
+        kept: list[Future[None]] = []
+        for build in builders:
+            pending.append(engine_thread.submit(_score_partition, build, run.pk, floor))
+            kept.append(engine_thread.submit(_keep_partition, pending[-1], run.pk, digest))
         rollups = engine_thread.submit(_rollups_of, run_with_cycle, units, pending)
         for done, scored in enumerate(pending, start=1):
             table.add(scored.result()[1])
             if progress:
                 progress(done, len(pending) + 1)
+        for keeping in kept:
+            keeping.result()
         with transaction.atomic():
             count = table.attach()
             ScoringRun.objects.filter(cycle=cycle, is_current=True).update(is_current=False)
@@ -132,16 +138,21 @@ def scoring_run_execute(*, run: ScoringRun, as_of: dt.date, progress: Any = None
 Scored = tuple[Partition, Mapping[str, Any]]
 
 
-def _score_partition(build: Callable[[], Partition], run_id: int, floor: dict[int, int], digest: Any) -> Scored:
-    """A partition's inputs, kept in the run's snapshot and digest, and its result columns (no SQL: this
-    runs on the engine's thread)."""
+def _score_partition(build: Callable[[], Partition], run_id: int, floor: dict[int, int]) -> Scored:
+    """A partition's inputs and its result columns (no SQL: this runs on the engine's thread)."""
     part = build()
     result = score_cohort(part.scheme, part.cohort)
     if isinstance(result, list):
         raise ProblemsError(result)
+    return part, result_columns(run_id, part.category, part.cohort, result, floor)
+
+
+def _keep_partition(scored: Future[Scored], run_id: int, digest: Any) -> None:
+    """A scored partition's inputs kept in the run's snapshot and digest (on the engine's thread, after
+    the partition: the digest takes the partitions in order)."""
+    part = scored.result()[0]
     save_snapshot(run_id, part)
     _digest_add(digest, part)
-    return part, result_columns(run_id, part.category, part.cohort, result, floor)
 
 
 def _rollups_of(run: ScoringRun, units: Units, pending: list[Future[Scored]]) -> Rollups:
