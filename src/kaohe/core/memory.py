@@ -4,8 +4,9 @@ A scoring run allocates and frees the same few megabytes of temporaries for ever
 By default glibc hands freed memory at the top of its heaps back to the kernel as soon as it exceeds
 a few megabytes, so the next block takes page faults to get it back, and on a virtual machine a page
 fault is dear: 200,000 people scored in 0.103–0.105 s with the pad and 0.114 s without (the best of
-eight runs), with about 490 page faults a run against none (docs/benchmarks.md). The pad keeps up to `TOP_PAD_BYTES`
-of freed memory per heap. The background worker sets it when it starts; the benchmarks do too.
+eight runs), with about 490 page faults a run against none (docs/benchmarks.md). The pad keeps up to
+`TOP_PAD_BYTES` of freed memory per heap. The background worker sets it when it starts; the benchmarks
+do too.
 """
 
 from __future__ import annotations
