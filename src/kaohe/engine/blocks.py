@@ -8,7 +8,7 @@ them on two threads with blocks of three rows).
 inside its loops. A thread pays for handing the GIL back and forth on every numpy call, so a block's
 calls must be long: the scoring kernel's blocks are people × indicators (`KERNEL_BLOCK_ROWS`), the
 other stages' blocks hold four times as many people (`BLOCK_ROWS`). With blocks of 8,192 people for
-every stage, two threads were slower than one; with these, 200,000 people score in 0.10–0.11 s on
+every stage, two threads were slower than one; with these, 200,000 people score in 0.10–0.12 s on
 two threads and 0.13–0.14 s on one (docs/benchmarks.md).
 """
 
