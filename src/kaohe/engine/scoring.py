@@ -16,7 +16,7 @@ possible quarter-grade combinations) are tables computed exactly in Decimal once
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache, partial
@@ -237,11 +237,7 @@ class _QuarterTable:
 
     @classmethod
     def of(cls, rubric: Mapping[str, Decimal]) -> _QuarterTable:
-        """The table for this quarter rubric, indexed by `code` (built once per rubric: 2 ms in Decimal)."""
-        return _quarter_table(tuple(rubric.items()))
-
-    @classmethod
-    def _build(cls, rubric: Mapping[str, Decimal]) -> _QuarterTable:
+        """The table for this quarter rubric, indexed by `code`."""
         codes = np.array(list(product(range(len(QUARTER_LEVELS) + 1), repeat=4)))
         counts = np.stack([(codes == level).sum(axis=1) for level in range(1, len(QUARTER_LEVELS) + 1)], axis=1)
         means = {combination: _mean_cents(rubric, combination) for combination in set(map(tuple, counts.tolist()))}
@@ -262,7 +258,8 @@ class _QuarterTable:
 
 @lru_cache(maxsize=16)
 def _quarter_table(rubric: tuple[tuple[str, Decimal], ...]) -> _QuarterTable:
-    return _QuarterTable._build(dict(rubric))
+    """The table of a quarter rubric given as its items, built once per rubric (2 ms in Decimal)."""
+    return _QuarterTable.of(dict(rubric))
 
 
 def _mean_cents(rubric: Mapping[str, Decimal], counts: tuple[int, ...]) -> float:
@@ -333,7 +330,7 @@ class _ScorePlan:
                 [[(d, scheme.dimension_weights.get(name, Decimal(0))) for d, name in enumerate(DIMENSIONS)]]
             ),
             composition=None if composition.mode == "gates" else _Means.of([list(enumerate(shares))]),
-            quarters=_QuarterTable.of(scheme.quarter_rubric),
+            quarters=_quarter_table(tuple(scheme.quarter_rubric.items())),
         )
 
 
@@ -389,9 +386,9 @@ def _waive(plan: _ScorePlan, waivers: Waivers, rows: slice, scored: FloatArray) 
     scored[kernel, people] = np.where(score < 10000.0, score + restored, score)  # NaN (no data) stays NaN
 
 
-def _write_columns(out: FloatArray, order: IntArray, cents: FloatArray) -> None:
-    """out[:, order] = cents.T / 100: each kernel row to its (contiguous) column of the column-major output."""
-    for row, column in enumerate(order.tolist()):
+def _write_columns(out: FloatArray, order: Iterable[int], cents: FloatArray) -> None:
+    """out[:, order] = cents.T / 100: each row of `cents` to its (contiguous) column of the column-major output."""
+    for row, column in enumerate(order):
         np.divide(cents[row], 100.0, out=out[:, column])
 
 
@@ -443,8 +440,7 @@ def _annual_cents(plan: _ScorePlan, scored: FloatArray, out: _BlockOut, rows: sl
     means = np.empty((plan.dimension_index.shape[0], scored.shape[1]))
     gaps = plan.dimension_means.cents(weighted, means)
     dimensions[plan.dimension_index] = means
-    for d, column in enumerate(scores.dimension_scores[rows].T):
-        np.divide(dimensions[d], 100.0, out=column)
+    _write_columns(scores.dimension_scores[rows], range(len(DIMENSIONS)), dimensions)
     reweighted, flagged = scores.dimension_reweighted[rows], scores.indicator_missing[rows]
     reweighted[...] = False
     flagged[...] = False
